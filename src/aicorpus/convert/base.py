@@ -104,7 +104,7 @@ def story_key(title: str | None, text: str) -> str:
     >>> story_key("ChatGPT 几乎没有提升必应搜索市场份额", "")
     'chatgpt几乎没有提升必应搜索市场份额'
     >>> story_key(None, "特斯拉CEO埃隆·马斯克(Elon Musk)向大模型领域投下一枚重磅炸弹。")
-    '特斯拉ceo埃隆马斯克elonmusk向大模型领域投下一枚重磅炸弹'
+    '特斯拉ceo埃隆马斯克elonmusk向大模型领域投下一枚重磅炸'
     """
     def norm(s: str) -> str:
         return "".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", s).lower()))

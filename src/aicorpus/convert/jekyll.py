@@ -44,7 +44,7 @@ def convert(raw: Raw) -> Draft:
 
     >>> from aicorpus.sources import read_raw; from pathlib import Path
     >>> d = convert(read_raw(Path("raw/002_6b388ca54b54df3a.txt")))
-    >>> d.published, len(d.items), d.items[9].title
+    >>> d.published, len(d.items), d.items[8].title
     ('2023-08-11', 10, 'Open Problems and Fundamental Limitations of Reinforcement Learning from Human Feedback')
     """
     fm = parse_front_matter(raw.path, raw.lines)

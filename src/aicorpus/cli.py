@@ -1,0 +1,118 @@
+"""Command line: a thin layer over library calls (``aicorpus --help``).
+
+Every command calls one library function and turns its result into text and
+an exit status: 0 success, 1 problems found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import build as build_mod
+from .convert import FORMATS
+from .validate import Report, validate_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aicorpus", description="Build, validate and check the aicorpus dataset.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("convert", help="convert raw documents to JSONL records (documents, then their items)")
+    p.add_argument("raw", nargs="+", type=Path, help="raw document files")
+    p.add_argument("-o", "--output", type=Path, help="JSONL file to write (default: standard output)")
+    p.add_argument("--format", choices=sorted(FORMATS), help="source format (default: sniffed per file)")
+
+    p = sub.add_parser("validate", help="check raw documents and record files; report every problem")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    p.add_argument("--format", dest="output_format", choices=("text", "github", "json"), default="text",
+                   help="text (default), GitHub Actions annotations, or a JSON report")
+
+    p = sub.add_parser("build", help="build splits/ from raw/")
+    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    p.add_argument("--num-proc", type=int, default=1, help="processes for conversion (default: 1)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+
+    p = sub.add_parser("check", help="exit 1 when splits/ is stale against raw/ and the code")
+    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check}[args.command](args)
+
+
+def _convert(args) -> int:
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    status = 0
+    try:
+        for path in args.raw:
+            c = build_mod.convert_file(path, Path("."), args.format)
+            for issue in c.issues:
+                print(issue.format(), file=sys.stderr)
+            if not c.ok:
+                status = 1
+                continue
+            for record in [c.document, *c.items]:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    return status
+
+
+def _validate(args) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"Error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    report = validate_paths(args.paths)
+    print(render_report(report, args.output_format))
+    return 0 if report.valid else 1
+
+
+def render_report(report: Report, fmt: str) -> str:
+    """The report as text (one line per issue, then counts), GitHub annotations, or JSON."""
+    if fmt == "json":
+        return json.dumps({"valid": report.valid, **report.counts(), "issues": [i.to_dict() for i in report.issues]}, ensure_ascii=False, indent=2)
+    lines = []
+    for i in report.issues:
+        if fmt == "github":
+            loc = f"file={i.file}" + (f",line={i.line}" if i.line else "")
+            msg = i.format().split(": ", 1)[1].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            lines.append(f"::{i.severity} {loc},title={i.rule}::{msg}")
+        else:
+            lines.append(i.format())
+    c = report.counts()
+    lines.append(f"{c['files']} files checked: {c['errors']} errors in {c['files_with_errors']} files, {c['warnings']} warnings")
+    return "\n".join(lines)
+
+
+def _build(args) -> int:
+    progress = sys.stderr.isatty() and not args.no_progress
+    result = build_mod.build(args.root, num_proc=args.num_proc, progress=progress)
+    r = result.report
+    for path, issues in result.rejected.items():
+        for issue in issues:
+            print(issue.format(), file=sys.stderr)
+    print(f"{result.inputs} inputs: {len(result.published)} published, {len(result.rejected)} rejected; "
+          f"{r['items']} items ({', '.join(f'{k} {v}' for k, v in r['items_per_split'].items())})")
+    lost = sum(c["lost"] for c in r["coverage"].values())
+    print(f"coverage: {sum(c['nonblank_lines'] for c in r['coverage'].values())} non-blank lines, {lost} lost")
+    return 0 if result.ok else 1
+
+
+def _check(args) -> int:
+    stale = build_mod.check(args.root)
+    if stale:
+        print("stale: " + ", ".join(stale) + "\nrun `aicorpus build` and commit the result", file=sys.stderr)
+        return 1
+    print("splits/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

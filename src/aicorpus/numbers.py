@@ -1,0 +1,650 @@
+"""Number and quantity normalization for claim labels and predictions.
+
+A labelled claim keeps its value as written ("约7000美元") plus a normalized
+number, unit and comparator (7000.0, "USD", "approx"). This module finds
+such quantities in Chinese AI-industry news and normalizes them, so that
+labels and model predictions can be compared with :func:`numbers_close`.
+
+Decisions (all deliberate; tests in ``tests/test_numbers.py`` pin them):
+
+* **Dates are not quantities.** Calendar expressions ("2023年", "3月18日",
+  "2021年7月", "2022年底", "20世纪") are skipped entirely: they are never
+  returned by :func:`find_quantities` and :func:`normalize_value` maps them to
+  ``(None, None, "eq")``. A 4-digit number before 年 is a calendar year;
+  a smaller one is a duration ("十年前" -> 10 year, "48 岁" -> 48 year).
+  N月 / N日 / N号 are dates; durations are written 个月 / 天.
+* **Names are not quantities.** A number glued to Latin letters or joined to
+  them by a hyphen ("Grok-1", "GPT-3.5", "Qwen-7B", "H800", "Mate60", "V5",
+  "TOP500", "a16z") is part of a name. A number after a Latin word and a
+  space ("Llama 2", "Windows 11", "iOS 17.4", "Python 3") is a name too,
+  unless a real unit or a 万/亿 multiplier follows. Ordinals, versions and
+  generations (第五代, 2.0 版本, 天河1号, 第5层) are skipped.
+* **"7B" is a model-size name, not a number.** "Mistral 7B", "7B 和 13B 模型",
+  "6B版本" name model variants, so a bare <digits>B/M/T is skipped. It is a
+  quantity only when the unit is spelled out ("72B参数" -> 7.2e10
+  parameters, "1T tokens") or it follows a currency sign ("$7B" -> 7e9 USD).
+  Lower-case "k" is always a thousand ("52k", "8k"); ``parse_number("7B")``
+  is ``None`` for the same reason.
+* **Bare numbers need evidence.** An Arabic number with no unit, classifier
+  (个/家/款...) or multiplier (万/亿/k) is skipped in running text, because
+  in this genre it is almost always a version, list marker, id or time of
+  day. Thousands separators ("16,000") count as evidence. Chinese numerals
+  need a classifier or unit ("三个模型"), except magnitudes with 万/亿
+  ("七十亿", "百亿"). A lone 一 is an article ("一个视频", "一种方法") and is
+  skipped, except for durations followed by 内/后/前/多 ("一年内", "一周后").
+  :func:`normalize_value` is lenient here: a claim value is a single value,
+  so "16", "三" and "一年" are accepted there.
+* **Counts have unit None.** Classifiers (个, 位, 家, 款, 种, 台 ...) are not
+  units; "76万台机器人" is 760000.0 with unit None. Exception: GPUs
+  ("64块H800", "两张显卡" -> unit "GPU").
+* Vague amounts ("数十亿", "数百万", "十几", "几周") and idioms built on a
+  bare 万/百/千 ("万人试用", "百家争鸣") are skipped: they state no number.
+* Items of a list or range share a trailing unit: in "70亿、130亿和700亿参数"
+  all three get "parameters"; in "30-50亿美元" the 30 also gets 亿 and USD.
+  Such a quantity's ``text`` does not contain the shared unit.
+* Computing speed "每秒62亿亿次" and "1194PFLOPS" both normalize to FLOPS
+  (6.2e17, 1.194e18) so they can be compared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+__all__ = [
+    "COMPARATORS",
+    "UNITS",
+    "Quantity",
+    "find_quantities",
+    "normalize_value",
+    "numbers_close",
+    "parse_number",
+]
+
+COMPARATORS: tuple[str, ...] = ("eq", "approx", "lt", "le", "gt", "ge")
+
+# Normalized unit ids. Deliberately small: only units that AI-industry news
+# states and that a claim would compare. Counts of things (个/家/款/台...) use
+# unit None, since a classifier is not a unit. Money is not converted between
+# currencies; sizes are converted to the base unit (PFLOPS -> FLOPS, GB -> bytes).
+UNITS: dict[str, str] = {
+    "USD": "US dollars (美元, 美金, $)",
+    "CNY": "Chinese yuan (元, 人民币, ¥)",
+    "EUR": "euros (欧元, €)",
+    "JPY": "Japanese yen (日元)",
+    "GBP": "pounds sterling (英镑)",
+    "HKD": "Hong Kong dollars (港元, 港币)",
+    "percent": "percentage (%, 百分之, 成 = 10%)",
+    "pp": "percentage points (个百分点)",
+    "times": "multiplier / fold (倍, x)",
+    "parameters": "model parameters (参数)",
+    "tokens": "tokens (token, 词元, 标记)",
+    "characters": "characters of text (字, 字符)",
+    "bytes": "bytes (字节; KB/MB/GB/TB/PB, decimal)",
+    "second": "seconds (秒)",
+    "minute": "minutes (分钟)",
+    "hour": "hours (小时)",
+    "day": "days (天)",
+    "week": "weeks (周, 星期)",
+    "month": "months (个月)",
+    "quarter": "quarters of a year (个季度)",
+    "year": "years as a duration or age (年, 岁); not calendar years",
+    "GPU": "number of GPUs / accelerator cards (块H800, 张显卡)",
+    "GPU-hours": "GPU hours (GPU小时, 卡时)",
+    "FLOPS": "operations per second (每秒…次, PFLOPS)",
+    "MT/s": "mega-transfers per second (memory bandwidth)",
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity found in a text; ``s[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+    number: float
+    unit: str | None
+    comparator: str
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------
+
+_MULT = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "亿": 1e8}
+_EN_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+_EN_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+# Hedge words written before the number, longest first so that 不超过 wins
+# over 超过 and 约合 over 约.
+_PREFIX_COMP = sorted(
+    {
+        "不超过": "le", "不多于": "le", "不高于": "le", "最多": "le", "至多": "le",
+        "不少于": "ge", "不低于": "ge", "至少": "ge", "最少": "ge",
+        "不到": "lt", "不足": "lt", "低于": "lt", "少于": "lt", "小于": "lt",
+        "超过": "gt", "多于": "gt", "高于": "gt", "大于": "gt", "超": "gt", "逾": "gt",
+        "约合": "approx", "大约": "approx", "大概": "approx", "约": "approx",
+        "将近": "approx", "接近": "approx", "近": "approx", "几乎": "approx",
+    }.items(),
+    key=lambda kv: -len(kv[0]),
+)
+# Characters that turn a hedge word into another word (最近 = recently,
+# 合约 = contract ...), checked just before the hedge word.
+_PREFIX_BLOCK = {"近": "最附临靠亲", "约": "合条预签契邀节制公隐相履违缔婚", "超": "高"}
+
+# Hedge words written after the quantity.
+_POST_COMP = [("左右", "approx"), ("上下", "approx"), ("以上", "gt"), ("之上", "gt"),
+              ("以下", "lt"), ("之下", "lt"), ("以内", "le"), ("之内", "le")]
+
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+_MORE_AFTER_UNIT = _TIME_UNITS | {"times"}  # 多 may follow these units: 一年多, 3倍多
+
+_UNIT, _COUNT, _DATE, _LABEL, _YEAR = "unit", "count", "date", "label", "year"
+
+# Surface form after the number -> (kind, unit id, factor). Looked up longest
+# first; ASCII surfaces are matched case-insensitively and must end at a word
+# boundary. kind: unit = a UNITS entry; count = classifier (unit None);
+# date/label = the number is a date, ordinal or version, not a quantity.
+_SURFACES: dict[str, tuple[str, str | None, float]] = {
+    # money
+    "美元": (_UNIT, "USD", 1.0), "美金": (_UNIT, "USD", 1.0), "usd": (_UNIT, "USD", 1.0),
+    "元": (_UNIT, "CNY", 1.0), "人民币": (_UNIT, "CNY", 1.0), "块钱": (_UNIT, "CNY", 1.0),
+    "rmb": (_UNIT, "CNY", 1.0), "cny": (_UNIT, "CNY", 1.0),
+    "欧元": (_UNIT, "EUR", 1.0), "eur": (_UNIT, "EUR", 1.0),
+    "日元": (_UNIT, "JPY", 1.0), "英镑": (_UNIT, "GBP", 1.0),
+    "港元": (_UNIT, "HKD", 1.0), "港币": (_UNIT, "HKD", 1.0),
+    # ratios
+    "%": (_UNIT, "percent", 1.0), "个百分点": (_UNIT, "pp", 1.0), "百分点": (_UNIT, "pp", 1.0),
+    "成": (_UNIT, "percent", 10.0),
+    "倍": (_UNIT, "times", 1.0), "x": (_UNIT, "times", 1.0),
+    # model / data sizes
+    "参数": (_UNIT, "parameters", 1.0), "parameters": (_UNIT, "parameters", 1.0),
+    "params": (_UNIT, "parameters", 1.0),
+    "token": (_UNIT, "tokens", 1.0), "tokens": (_UNIT, "tokens", 1.0),
+    "词元": (_UNIT, "tokens", 1.0), "标记": (_UNIT, "tokens", 1.0),
+    "字": (_UNIT, "characters", 1.0), "个字": (_UNIT, "characters", 1.0),
+    "汉字": (_UNIT, "characters", 1.0), "个汉字": (_UNIT, "characters", 1.0),
+    "字符": (_UNIT, "characters", 1.0), "个字符": (_UNIT, "characters", 1.0),
+    "字节": (_UNIT, "bytes", 1.0), "kb": (_UNIT, "bytes", 1e3), "mb": (_UNIT, "bytes", 1e6),
+    "gb": (_UNIT, "bytes", 1e9), "tb": (_UNIT, "bytes", 1e12), "pb": (_UNIT, "bytes", 1e15),
+    # compute
+    "gpu小时": (_UNIT, "GPU-hours", 1.0), "gpu 小时": (_UNIT, "GPU-hours", 1.0),
+    "gpu hours": (_UNIT, "GPU-hours", 1.0), "gpu-hours": (_UNIT, "GPU-hours", 1.0),
+    "卡时": (_UNIT, "GPU-hours", 1.0),
+    "flops": (_UNIT, "FLOPS", 1.0), "gflops": (_UNIT, "FLOPS", 1e9),
+    "tflops": (_UNIT, "FLOPS", 1e12), "pflops": (_UNIT, "FLOPS", 1e15),
+    "eflops": (_UNIT, "FLOPS", 1e18), "次/秒": (_UNIT, "FLOPS", 1.0),
+    "mt/s": (_UNIT, "MT/s", 1.0), "gt/s": (_UNIT, "MT/s", 1e3),
+    # time (durations); bare 月/日 are dates, bare 季度 is "Q3"-style label
+    "秒": (_UNIT, "second", 1.0), "秒钟": (_UNIT, "second", 1.0), "毫秒": (_UNIT, "second", 1e-3),
+    "分钟": (_UNIT, "minute", 1.0),
+    "小时": (_UNIT, "hour", 1.0), "个小时": (_UNIT, "hour", 1.0), "个多小时": (_UNIT, "hour", 1.0),
+    "钟头": (_UNIT, "hour", 1.0), "个钟头": (_UNIT, "hour", 1.0),
+    "天": (_UNIT, "day", 1.0),
+    "周": (_UNIT, "week", 1.0), "星期": (_UNIT, "week", 1.0), "个星期": (_UNIT, "week", 1.0),
+    "个月": (_UNIT, "month", 1.0), "个多月": (_UNIT, "month", 1.0),
+    "个季度": (_UNIT, "quarter", 1.0),
+    "年": (_YEAR, "year", 1.0), "周年": (_UNIT, "year", 1.0),
+    "岁": (_UNIT, "year", 1.0), "周岁": (_UNIT, "year", 1.0),
+    # dates, ordinals, versions: not quantities
+    "月": (_DATE, None, 1.0), "日": (_DATE, None, 1.0), "号": (_DATE, None, 1.0),
+    "世纪": (_DATE, None, 1.0), "年代": (_DATE, None, 1.0), "年度": (_DATE, None, 1.0),
+    "年份": (_DATE, None, 1.0), "年底": (_DATE, None, 1.0), "年初": (_DATE, None, 1.0),
+    "年末": (_DATE, None, 1.0), "季度": (_LABEL, None, 1.0), "年级": (_LABEL, None, 1.0),
+    "代": (_LABEL, None, 1.0), "版": (_LABEL, None, 1.0), "届": (_LABEL, None, 1.0),
+    "期": (_LABEL, None, 1.0), "级": (_LABEL, None, 1.0),
+}
+# Classifiers: the number counts things, unit None.
+for _c in "个位名人家款种项张台部篇条件只颗块套所支份轮场次大层类组座枚行页首段例片":
+    _SURFACES.setdefault(_c, (_COUNT, None, 1.0))
+_SURFACES["人次"] = (_COUNT, None, 1.0)
+_MAX_SURFACE = max(len(k) for k in _SURFACES)
+
+# GPUs are counted, but with unit "GPU": "64块H800", "两张显卡", "8 GPU".
+_GPU_WORD = re.compile(r"(?:GPUs?|显卡|加速卡|卡)(?![A-Za-z0-9])", re.I)
+_GPU_AFTER_CLASSIFIER = re.compile(
+    r"[ \t]?(?:GPUs?|显卡|加速卡|卡|[HABV]\d{2,3}[A-Z]{0,3})(?![A-Za-z0-9])", re.I
+)
+_GPU_CLASSIFIERS = "块张片颗台个"
+_EN_WORD_RE = re.compile(r"[ \t]?(thousand|million|billion|trillion)(?![A-Za-z])", re.I)
+_DISPLAY_RE = re.compile(r"[ \t]?(?:视频|分辨率|屏|显示|电视|画质|高清|超清)")
+
+# Things that make 元 / 成 / 内 not what they look like (元宇宙, 成本, 内存).
+_NOT_AFTER = {"元": "宇素化组论函", "成": "本员为功果立长熟就绩交品型都", "内": "存容部置核地涵在外"}
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_CORE_RE = re.compile(
+    r"(?P<pct>百分之(?P<pctnum>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千点]+))"
+    r"|(?P<ar>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
+    r"(?P<armul>[ \t]?(?:[百千]?[万亿]+|[百千](?![瓦克米帕赫])))?"
+    r"|(?P<cn>[" + _CN_DIGITS + r"]+)"
+    r"|(?P<half>半)"
+)
+# Full-width digits and signs -> ASCII; 1:1 so offsets are preserved.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％．，＄", "0123456789%.,$")
+# URLs and markdown link targets: numbers inside are ids, not quantities.
+_MASK_RE = re.compile(r"https?://[!-~]+|www\.[!-~]+|\]\([^)\s]*\)")
+_CONNECT_LIST = re.compile(r"[ \t]*(?:和|与|及|以及|或|或者|、)[ \t]*")
+_CONNECT_RANGE = re.compile(r"[ \t]*(?:至|到|~|～|-|—|–|－)[ \t]*")
+_NUM_FULL = re.compile(
+    r"(?P<ar>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ \t]?"
+    r"(?P<mul>[百千]?[万亿]*|[kK]|thousand|million|billion|trillion)"
+)
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    base: float          # value before the multiplier
+    mult: float          # 万/亿/k multiplier (1.0 if none)
+    factor: float        # unit conversion factor (PFLOPS -> 1e15)
+    unit: str | None
+    comparator: str
+    count: bool          # a classifier was read: never inherits a unit
+    bare: bool           # no evidence of being a quantity (range start only)
+
+    @property
+    def number(self) -> float:
+        return self.base * self.mult * self.factor
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _cn_value(s: str) -> float | None:
+    """Value of a Chinese numeral via cn2an, also for 百亿 / 六十二亿亿."""
+    if not s or len(s) > 24:
+        return None
+    if s[0] in "零〇" and not all(c in "〇零一二三四五六七八九" for c in s):
+        return None  # 零一万物 is a company, not a number
+    try:
+        return float(cn2an.cn2an(s, "normal"))
+    except Exception:  # cn2an raises ValueError and others on odd input
+        pass
+    if s[0] in "百千万亿":  # cn2an wants 一百亿, not 百亿
+        return _cn_value("一" + s)
+    if len(s) > 1 and s[-1] in "万亿":  # cn2an does not know 亿亿 / 万亿 chains
+        inner = _cn_value(s[:-1])
+        return None if inner is None else inner * _MULT[s[-1]]
+    return None
+
+
+def _mult_value(chars: str) -> float:
+    out = 1.0
+    for ch in chars:
+        out *= _MULT.get(ch, 1.0)
+    return out
+
+
+def _match_surface(s: str, pos: int) -> tuple[str, tuple[str, str | None, float]] | None:
+    """Longest unit/classifier surface at ``pos``."""
+    for length in range(min(_MAX_SURFACE, len(s) - pos), 0, -1):
+        piece = s[pos:pos + length]
+        spec = _SURFACES.get(piece.lower())
+        if spec is None:
+            continue
+        nxt = s[pos + length:pos + length + 1]
+        if piece[-1].isascii() and piece[-1].isalnum() and (_is_ascii_alnum(nxt) or nxt == "/"):
+            continue  # "GB/s", "token2": not this unit
+        if piece in _NOT_AFTER and nxt and nxt in _NOT_AFTER[piece]:
+            continue
+        return piece, spec
+    return None
+
+
+def _skip_gap(s: str, pos: int) -> int:
+    """Skip the few characters allowed between a number and its unit."""
+    if s.startswith("**", pos):  # "**104112** 字"
+        pos += 2
+    while pos < len(s) and s[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _skip_spaces_back(s: str, pos: int, floor: int) -> int:
+    while pos > floor and s[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _prev_nonspace(s: str, pos: int) -> str:
+    pos = _skip_spaces_back(s, pos, 0)
+    return s[pos - 1] if pos > 0 else ""
+
+
+def _prefix_comparator(s: str, pos: int, floor: int) -> tuple[str, int] | None:
+    for word, comp in _PREFIX_COMP:
+        start = pos - len(word)
+        if start >= floor and s.startswith(word, start):
+            blocked = _PREFIX_BLOCK.get(word, "")
+            if start > 0 and s[start - 1] in blocked:
+                continue
+            return comp, start
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Core scanner
+# ---------------------------------------------------------------------------
+
+def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
+    """Turn one numeral match into a candidate, or None if it is not a quantity."""
+    cs, ce = m.span()
+    prev = s[cs - 1] if cs > 0 else ""
+    ar, cn = m.group("ar"), m.group("cn")
+    mult = 1.0
+    has_sep = has_big = lone_one = single_mult = letter_space = False
+
+    if _prev_nonspace(s, cs) == "第":
+        return None  # ordinal: 第五代, 第 5 层
+    if m.group("pct") is not None:  # 百分之二十
+        num = m.group("pctnum")
+        base = float(num) if num[0].isdigit() else _cn_value(num)
+    elif ar is not None:
+        # Names and ids: GPT-4, H800, a16z, X Æ A-12, /album/202304/.
+        if prev and (_is_ascii_alnum(prev) or prev in "_.#/\\@=&"):
+            return None
+        if prev in "-–" and cs >= 2 and s[cs - 2].isascii() and s[cs - 2].isalpha():
+            return None
+        letter_space = prev in " \t" and _is_ascii_alnum(_prev_nonspace(s, cs))
+        has_sep = "," in ar
+        base = float(ar.replace(",", ""))
+        mult = _mult_value((m.group("armul") or "").strip())
+    elif cn is not None:
+        if prev in "数几" and cn[0] in "十百千万亿":
+            return None  # 数十亿, 几十: vague
+        base = _cn_value(cn)
+        lone_one = cn == "一"
+        single_mult = cn in ("百", "千", "万", "亿", "千万", "万万", "亿万")
+        has_big = ("万" in cn or "亿" in cn) and not single_mult
+    else:  # 半
+        if prev in "上下前后大多":
+            return None  # 上半年 is a period, 多半 means "probably"
+        base = 0.5
+    if base is None:
+        return None
+
+    # --- right side: English scale, 多/余, unit or classifier -------------
+    pos = ce
+    model_size = False
+    if ar is not None and mult == 1.0:
+        ch, nxt = s[pos:pos + 1], s[pos + 1:pos + 2]
+        word = _EN_WORD_RE.match(s, pos)
+        if word:
+            mult = _EN_WORDS[word.group(1).lower()]
+            pos = word.end()
+        elif ch and ch in "kKMBT" and not _is_ascii_alnum(nxt):
+            if ch == "k" or (ch == "K" and not _DISPLAY_RE.match(s, pos + 1)):
+                mult, pos = 1e3, pos + 1  # 52k, 8k; but 4K 视频 is a resolution
+            elif ch in "MBT":
+                model_size = True  # 7B: a name unless a unit or $ confirms it
+                mult, pos = _EN_SCALE[ch.lower()], pos + 1
+    more = False
+    if s[pos:pos + 1] in ("多", "余") and not s.startswith("多元", pos):
+        more, pos = True, pos + 1
+    kind: str | None = None
+    unit: str | None = None
+    factor = 1.0
+    surface = ""
+    end = pos
+    if m.group("pct") is not None:
+        kind, unit = _UNIT, "percent"
+    else:
+        upos = _skip_gap(s, pos)
+        hit = _match_surface(s, upos)
+        if hit is not None:
+            surface, (kind, unit, factor) = hit
+            end = upos + len(surface)
+            more = more or "多" in surface
+            if surface in _GPU_CLASSIFIERS:  # 64块H800, 两张显卡
+                g = _GPU_AFTER_CLASSIFIER.match(s, end)
+                then = _match_surface(s, _skip_gap(s, end)) if surface == "个" else None
+                if g:
+                    kind, unit, end = _UNIT, "GPU", g.end()
+                elif then is not None and then[1][1] in ("parameters", "tokens", "characters"):
+                    kind, unit, factor = then[1]  # 16,000个 token
+                    end = _skip_gap(s, end) + len(then[0])
+            elif surface == "大" and base >= 100:
+                kind, end = None, pos  # "2023大会" is a year, not a count
+            elif surface == "成" and base * mult > 10:
+                kind, unit, end = None, None, pos  # 成 = 10% only for 1-10成
+            elif surface == "次" and s.startswith("每秒", _skip_spaces_back(s, cs, 0) - 2):
+                kind, unit = _UNIT, "FLOPS"  # 每秒62亿亿次
+        else:
+            g = _GPU_WORD.match(s, upos)
+            if g:
+                kind, unit, end = _UNIT, "GPU", g.end()
+    if kind is None and ar is not None and _is_ascii_alnum(s[pos:pos + 1]):
+        return None  # 3D, 5G, 6B版本: part of a name
+
+    # --- decide -------------------------------------------------------------
+    if kind in (_DATE, _LABEL):
+        return None
+    if kind == _YEAR:
+        digitwise = cn is not None and len(cn) == 4 and all(c in "〇零一二三四五六七八九" for c in cn)
+        calendar = (ar is not None and mult == 1.0 and "." not in ar and not has_sep
+                    and 1000 <= base <= 2999)
+        if calendar or digitwise or s[end:end + 1] in ("底", "初", "末"):
+            return None  # 2023年, 二〇二三年, 23年底: calendar years
+        kind = _UNIT
+    has_unit = kind == _UNIT
+    is_count = kind == _COUNT
+    cur = _currency_prefix(s, cs)
+    if cur is not None and (cur[1] < floor or has_unit):
+        cur = None
+    if model_size and not (has_unit and unit in ("parameters", "tokens")) and cur is None:
+        return None
+    if m.group("half") is not None and not has_unit:
+        return None
+    if lone_one and not lenient:
+        # 一 is an article; only durations such as 一年内 / 一周后 count.
+        after = s[end:end + 2]
+        if not (has_unit and unit in _TIME_UNITS
+                and (after[:1] in ("内", "后", "前", "多") or after in ("以内", "之内"))):
+            return None
+    if cn == "二" and is_count:
+        return None  # counts use 两; 二次开发 / 二次元 mean "secondary"
+    if single_mult and not has_unit and not lenient:
+        return None  # 万人, 百家争鸣, 千万不要: idioms
+    if letter_space and mult == 1.0 and not has_unit and cur is None:
+        return None  # Llama 2, Windows 11, Python 3
+    bare = False
+    if not has_unit and not is_count and cur is None:
+        if ar is not None:
+            bare = mult == 1.0 and not has_sep
+        elif cn is not None:
+            bare = not has_big
+        bare = bare and not lenient
+
+    # --- hedge words --------------------------------------------------------
+    comparator = "gt" if more else "eq"
+    for word, comp in _POST_COMP:
+        if s.startswith(word, end):
+            end += len(word)
+            comparator = comp if comparator == "eq" else comparator
+            break
+    else:
+        nxt = s[end:end + 1]
+        if has_unit and unit in _TIME_UNITS and nxt == "内" \
+                and s[end + 1:end + 2] not in _NOT_AFTER["内"]:
+            end += 1  # 3秒内: within
+            comparator = "le" if comparator == "eq" else comparator
+        elif has_unit and unit in _MORE_AFTER_UNIT and nxt == "多" and not more:
+            end += 1  # 半年多, 33 倍多: more than
+            comparator = "gt"
+    start = cs
+    if cur is not None:
+        unit, start = cur
+        has_unit = True
+    if unit == "FLOPS" and surface == "次":
+        start = _skip_spaces_back(s, start, floor) - 2  # include 每秒
+        if start < floor:
+            return None
+    pre = _prefix_comparator(s, _skip_spaces_back(s, start, floor), floor)
+    if pre is not None:
+        comparator, start = pre  # the written hedge word wins over a trailing one
+    return _Cand(start, end, base, mult, factor, unit if has_unit else None,
+                 comparator, is_count, bare)
+
+
+def _currency_prefix(s: str, cs: int) -> tuple[str, int] | None:
+    """``$20`` / ``US$ 20`` / ``¥100`` / ``€5``: (unit, start of the sign)."""
+    j = _skip_spaces_back(s, cs, 0)
+    if j == 0:
+        return None
+    sign = s[j - 1]
+    unit = {"$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR"}.get(sign)
+    if unit is None:
+        return None
+    start = j - 1
+    if sign == "$" and s[max(0, start - 2):start] == "US":
+        start -= 2
+    return unit, start
+
+
+def _masked(s: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MASK_RE.finditer(s)]
+
+
+def _scan(text: str, lenient: bool = False) -> list[_Cand]:
+    s = text.translate(_FULLWIDTH)
+    masks = _masked(s)
+    found: list[_Cand] = []
+    bare: list[_Cand] = []
+    last_end = 0
+    for m in _CORE_RE.finditer(s):
+        cs = m.start()
+        if cs < last_end or any(a <= cs < b for a, b in masks):
+            continue
+        cand = _read(s, m, last_end, lenient)
+        if cand is None or not math.isfinite(cand.number):
+            continue
+        if cand.start < last_end:  # a prefix must not reach into the previous quantity
+            continue
+        if cand.bare:
+            bare.append(cand)
+            continue
+        found.append(cand)
+        last_end = cand.end
+    _share_units(s, found, bare)
+    return sorted(found, key=lambda c: c.start)
+
+
+def _share_units(s: str, found: list[_Cand], bare: list[_Cand]) -> None:
+    """Give list/range items the unit (and for ranges the 亿) of the last item."""
+    found.sort(key=lambda c: c.start)
+    # Ranges: a bare "30" in "30-50亿美元" becomes 30亿美元.
+    for b in bare:
+        nxt = next((c for c in found if c.start >= b.end), None)
+        if nxt is None or not _CONNECT_RANGE.fullmatch(s, b.end, nxt.start):
+            continue
+        if any(b.start < c.end and c.start < b.end for c in found):
+            continue
+        b.mult = nxt.mult if b.mult == 1.0 else b.mult
+        b.factor, b.unit, b.count, b.bare = nxt.factor, nxt.unit, nxt.count, False
+        found.append(b)
+    found.sort(key=lambda c: c.start)
+    # Lists: 70亿、130亿和700亿参数. Right to left so the unit travels back.
+    for i in range(len(found) - 2, -1, -1):
+        cur, nxt = found[i], found[i + 1]
+        same_shape = (cur.mult == 1.0) == (nxt.mult == 1.0)  # not "1亿和2%"
+        if cur.unit is None and not cur.count and nxt.unit is not None and same_shape and (
+            _CONNECT_LIST.fullmatch(s, cur.end, nxt.start)
+            or _CONNECT_RANGE.fullmatch(s, cur.end, nxt.start)
+        ):
+            cur.unit, cur.factor = nxt.unit, nxt.factor
+
+
+def _to_quantity(text: str, c: _Cand) -> Quantity:
+    return Quantity(text[c.start:c.end], c.start, c.end, float(c.number), c.unit, c.comparator)
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+def parse_number(text: str) -> float | None:
+    """Parse a bare number string (no unit, no hedge word) to a float.
+
+    Handles thousands separators, decimals, 万/亿 (also 万亿, 亿亿), k and
+    English scale words, and Chinese numerals (via cn2an). Names, dates and
+    anything with a unit give None; so does a model size such as "7B".
+
+    >>> parse_number("3140亿"), parse_number("62亿亿"), parse_number("七十亿")
+    (314000000000.0, 6.2e+17, 7000000000.0)
+    >>> parse_number("16,000"), parse_number("1.5万"), parse_number("52k")
+    (16000.0, 15000.0, 52000.0)
+    >>> parse_number("Grok-1") is None, parse_number("7B") is None
+    (True, True)
+    """
+    s = text.translate(_FULLWIDTH).strip()
+    if not s:
+        return None
+    m = _NUM_FULL.fullmatch(s)
+    if m:
+        mul = m.group("mul")
+        scale = _EN_SCALE["k"] if mul in ("k", "K") else _EN_WORDS.get(mul.lower(), _mult_value(mul))
+        value = float(m.group("ar").replace(",", "")) * scale
+        return value if math.isfinite(value) else None
+    if all(c in _CN_DIGITS for c in s):
+        value = _cn_value(s)
+        return value if value is not None and math.isfinite(value) else None
+    return None
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text``, left to right, non-overlapping.
+
+    Dates, model names, versions, ordinals and bare unit-less numbers are
+    skipped (see the module docstring for the rules).
+
+    >>> [(q.text, q.number, q.unit, q.comparator)
+    ...  for q in find_quantities("第二阶段耗费了2808 GPU小时,约合7000美元。")]
+    [('2808 GPU小时', 2808.0, 'GPU-hours', 'eq'), ('约合7000美元', 7000.0, 'USD', 'approx')]
+    >>> find_quantities("3月18日,xAI开源了Grok-1和Llama 2")
+    []
+    """
+    return [_to_quantity(text, c) for c in _scan(text)]
+
+
+def normalize_value(text: str) -> tuple[float | None, str | None, str]:
+    """Normalize one claim value as written: ``(number, unit, comparator)``.
+
+    More lenient than :func:`find_quantities` (a value is known to be a
+    single value, so "16" or "一年" are accepted), but names and dates still
+    give ``(None, None, "eq")``. With several quantities the first is used.
+
+    >>> normalize_value("约1万美元")
+    (10000.0, 'USD', 'approx')
+    >>> normalize_value("不超过200亿参数")
+    (20000000000.0, 'parameters', 'le')
+    >>> normalize_value("Grok-1"), normalize_value("2023年")
+    ((None, None, 'eq'), (None, None, 'eq'))
+    """
+    cands = _scan(text.strip(), lenient=True)
+    if not cands:
+        return None, None, "eq"
+    c = cands[0]
+    return float(c.number), c.unit, c.comparator
+
+
+def numbers_close(a: float, b: float, rel_tol: float = 0.01) -> bool:
+    """True if ``a`` and ``b`` agree within a relative tolerance (default 1%).
+
+    Used to match a predicted number against a label, where rounding in the
+    text ("约7000美元" vs 6998) should not count as an error.
+
+    >>> numbers_close(6.2e17, 620000000000000000.0), numbers_close(7000, 7100)
+    (True, False)
+    """
+    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=0.0)

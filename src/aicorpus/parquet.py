@@ -1,0 +1,65 @@
+"""Parquet output: explicit ``datasets`` features and deterministic files.
+
+The features travel in each file's schema metadata (the ``huggingface`` key),
+so ``load_dataset`` gives typed columns with no loading script. Files are
+written to a temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets import Features, List, Value
+
+from .convert.base import METADATA_FIELDS
+
+_S, _I = Value("string"), Value("int32")
+_PY = {str: _S, int: Value("int64"), bool: Value("bool")}
+
+LINK = {"text": _S, "url": _S, "role": _S}
+IMAGE = {"src": _S, "alt": _S}
+
+DOCUMENT_FEATURES = Features(
+    {
+        "id": _S, "format": _S, "source": _S, "title": _S, "authors": List(_S), "published": _S, "url": _S,
+        "tags": List(_S), "highlights": List(_S), "text": _S, "images": List(IMAGE),
+        "metadata": {name: _PY[t] for name, t in METADATA_FIELDS.items()},
+        "n_items": _I, "raw_path": _S, "raw_sha256": _S, "raw_encoding": _S,
+        "coverage": {"nonblank_lines": _I, "in_items": _I, "in_document": _I, "dropped": _I, "lost": _I,
+                     "drops": List({"line": _I, "reason": _S})},
+    }
+)
+
+ITEM_FEATURES = Features(
+    {
+        "id": _S, "document_id": _S, "position": _I, "section": _S, "kicker": _S, "subtitle": _S, "title": _S,
+        "text": _S, "links": List(LINK), "images": List(IMAGE), "captions": List(_S), "commentary": _S,
+        "questions": List(_S), "line_start": _I, "line_end": _I, "raw_start": _I, "raw_end": _I,
+    }
+)
+
+
+def to_table(records: Iterable[dict], features: Features) -> pa.Table:
+    """Records (dicts) to an Arrow table with exactly ``features``' columns and metadata."""
+    schema = features.arrow_schema
+    rows = [{name: record.get(name) for name in schema.names} for record in records]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` atomically (temporary file, then rename).
+
+    Same table, same library versions: same bytes (no timestamps are written).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=10_000, write_statistics=True)
+    os.replace(tmp, path)
+
+
+def read_table(path: Path) -> pa.Table:
+    return pq.read_table(path)

@@ -1,0 +1,269 @@
+"""Record validation: JSON Schema (draft 2020-12) per record, cross-checks across records.
+
+Each schema is compiled once. ``jsonschema-rs`` (Rust) gives the verdict for
+every record, since the pure-Python validator would dominate build time;
+``jsonschema``'s ``iter_errors`` then explains the few records that fail,
+with the JSON path, the keyword that failed and a hint. A test checks that
+the two agree on valid and invalid records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+from .errors import Issue, shorten
+
+try:  # the fast path; everything still works, slower, without it
+    import jsonschema_rs
+except ImportError:  # pragma: no cover
+    jsonschema_rs = None
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+KINDS = ("document", "item")
+
+
+@cache
+def load_schema(kind: str) -> dict:
+    """The JSON Schema for ``kind`` (``document``, ``item``, or another file in ``schema/``)."""
+    return json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+class RecordValidator:
+    """A compiled schema: ``errors(record)`` is empty for a valid record.
+
+    >>> v = RecordValidator({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}})
+    >>> [(e.json_path, e.validator) for e in v.errors({"id": 3})]
+    [('$.id', 'type')]
+    """
+
+    def __init__(self, schema: dict):
+        jsonschema.Draft202012Validator.check_schema(schema)
+        self.explainer = jsonschema.Draft202012Validator(schema)
+        self.fast = jsonschema_rs.Draft202012Validator(schema) if jsonschema_rs else None
+
+    def is_valid(self, record: object) -> bool:
+        return self.fast.is_valid(record) if self.fast is not None else self.explainer.is_valid(record)
+
+    def errors(self, record: object) -> list[jsonschema.ValidationError]:
+        if self.is_valid(record):
+            return []
+        return sorted(self.explainer.iter_errors(record), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+
+
+@cache
+def validator(kind: str) -> RecordValidator:
+    return RecordValidator(load_schema(kind))
+
+
+def schema_issues(kind: str, record: object, *, file: str, record_no: int | None = None, line: int | None = None) -> list[Issue]:
+    """Every schema violation of one record, as :class:`Issue` objects.
+
+    >>> [i.rule for i in schema_issues("item", {"id": "x"}, file="items.jsonl", line=3)][:2]
+    ['required', 'required']
+    """
+    return [
+        Issue(file, e.validator, _message(e), line=line, record=record_no, json_path=e.json_path,
+              value=shorten(e.instance), hint=_hint(e))
+        for e in validator(kind).errors(record)
+    ]
+
+
+def _message(e: jsonschema.ValidationError) -> str:
+    if e.validator == "required":
+        return e.message.replace("is a required property", "is missing")
+    return e.message if len(e.message) <= 160 else e.message[:159] + "…"
+
+
+def _hint(e: jsonschema.ValidationError) -> str:
+    v, arg = e.validator, e.validator_value
+    if v == "required":
+        return "add the missing field (null is allowed where the schema says so)"
+    if v == "additionalProperties":
+        return "remove the unknown field, or add it to the schema in schema/"
+    if v == "type":
+        return f"give a value of type {arg}"
+    if v == "pattern":
+        return f"the value must match {arg}"
+    if v == "enum":
+        return f"use one of {', '.join(map(str, arg))}"
+    if v == "const":
+        return f"the value must be {arg!r}"
+    if v in ("minLength", "minItems"):
+        return "the value must not be empty"
+    if v in ("minimum", "maximum"):
+        return f"the value must be {'at least' if v == 'minimum' else 'at most'} {arg}"
+    return f"see the '{v}' rule in schema/"
+
+
+def valid_iso(value: str) -> bool:
+    """True for a real calendar date or date-time (the schema pattern alone admits 2023-02-30).
+
+    >>> valid_iso("2023-04-25T10:45:52+08:00"), valid_iso("2023-02-30")
+    (True, False)
+    """
+    try:
+        (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value)
+        return True
+    except ValueError:
+        return False
+
+
+def cross_issues(documents: Iterable[dict], items: Iterable[dict], *, file: str = "<corpus>") -> list[Issue]:
+    """Checks that span records: unique ids, items that point at a document, positions, dates, offsets.
+
+    >>> cross_issues([{"id": "d", "n_items": 1, "published": None}], [{"id": "i", "document_id": "x", "position": 0}])[0].rule
+    'unknown-document'
+    """
+    issues: list[Issue] = []
+    documents, items = list(documents), list(items)
+    for kind, records in (("document", documents), ("item", items)):
+        for rid, n in Counter(r.get("id") for r in records).items():
+            if n > 1:
+                issues.append(Issue(file, "duplicate-id", f"{n} {kind} records share the id {rid}", json_path="$.id", value=shorten(rid),
+                                    hint="ids must be unique: two raw files convert to the same document, or one document repeats a story"))
+    by_doc: dict[str, list[dict]] = {}
+    for it in items:
+        by_doc.setdefault(it.get("document_id"), []).append(it)
+    doc_ids = {d.get("id") for d in documents}
+    for n, it in enumerate(items):
+        if it.get("document_id") not in doc_ids:
+            issues.append(Issue(file, "unknown-document", f"item {it.get('id')} points at document {it.get('document_id')}, which does not exist",
+                                record=n, json_path="$.document_id", value=shorten(it.get("document_id")), hint="add the document, or fix document_id"))
+        start, end = it.get("raw_start"), it.get("raw_end")
+        if isinstance(start, int) and isinstance(end, int) and start >= end:
+            issues.append(Issue(file, "empty-span", f"item {it.get('id')} has raw_start {start} >= raw_end {end}", record=n, json_path="$.raw_end",
+                                hint="an item must cover at least one character of its raw file"))
+    for n, d in enumerate(documents):
+        own = by_doc.get(d.get("id"), [])
+        if d.get("n_items") != len(own):
+            issues.append(Issue(file, "item-count", f"document {d.get('id')} says n_items={d.get('n_items')} but has {len(own)} items",
+                                record=n, json_path="$.n_items", hint="rebuild: n_items is derived"))
+        if sorted(it.get("position") for it in own) != list(range(len(own))):
+            issues.append(Issue(file, "positions", f"items of document {d.get('id')} do not have positions 0..{len(own) - 1}",
+                                record=n, json_path="$.position", hint="positions number a document's items from 0 without gaps"))
+        for key in ("published",):
+            value = d.get(key)
+            if isinstance(value, str) and not valid_iso(value):
+                issues.append(Issue(file, "invalid-date", f"{key} is not a real date", record=n, json_path=f"$.{key}", value=shorten(value),
+                                    hint="write an existing date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00"))
+    return issues
+
+
+# ---------------------------------------------------------------------------
+# Validating contributed files: raw documents and record JSONL files.
+
+RECORD_SUFFIXES = (".jsonl", ".ndjson")
+MAX_LINE_CHARS = 1_000_000
+
+
+@dataclass
+class Report:
+    """The outcome of validating some files: every issue, and counts that add up.
+
+    >>> r = Report(files=2, issues=[Issue("a.jsonl", "type", "bad", line=3)])
+    >>> r.valid, r.counts()
+    (False, {'files': 2, 'files_with_errors': 1, 'errors': 1, 'warnings': 0})
+    """
+
+    files: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(i.severity == "error" for i in self.issues)
+
+    def counts(self) -> dict:
+        errors = [i for i in self.issues if i.severity == "error"]
+        return {"files": self.files, "files_with_errors": len({i.file for i in errors}), "errors": len(errors),
+                "warnings": len(self.issues) - len(errors)}
+
+
+def validate_paths(paths: Iterable[Path], root: Path = Path(".")) -> Report:
+    """Validate raw documents and record files (folders are walked); collect every issue.
+
+    Raw documents are converted exactly as the build would and their records
+    checked; ``.jsonl`` files are read as document or item records.
+    """
+    from .build import convert_file  # the build imports this module
+
+    report = Report()
+    documents: list[dict] = []
+    items: list[dict] = []
+    for path in _expand(paths):
+        report.files += 1
+        name = path.as_posix()
+        if path.suffix in RECORD_SUFFIXES:
+            docs, its, issues = read_records(path)
+            report.issues += issues
+        else:
+            c = convert_file(path, root)
+            report.issues += c.issues
+            docs, its = ([c.document], c.items) if c.document else ([], [])
+        documents += docs
+        items += its
+        _ = name
+    if documents:  # cross-checks need the documents the items point at
+        report.issues += cross_issues(documents, items, file="<all inputs>")
+    return report
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    out = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def read_records(path: Path) -> tuple[list[dict], list[dict], list[Issue]]:
+    """Read a JSONL file of document or item records; schema-check each line.
+
+    A record is an item when it has ``document_id``, else a document.
+    """
+    name = path.as_posix()
+    documents, items, issues = [], [], []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [], [Issue(name, "unreadable", f"cannot read the file: {exc.strerror}")]
+    if not data.strip():
+        return [], [], [Issue(name, "empty-file", "the file is empty", hint="add one JSON record per line, or remove the file")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [], [Issue(name, "invalid-encoding", f"invalid UTF-8 at byte {exc.start}", line=data[: exc.start].count(b"\n") + 1,
+                              hint="record files must be UTF-8")]
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            issues.append(Issue(name, "line-too-long", f"the line has {len(line):,} characters; the limit is {MAX_LINE_CHARS:,}", line=n,
+                                hint="one record per line; a record this large is not a news item"))
+            continue
+        try:
+            record = json.loads(line)
+        except RecursionError:
+            issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="records are flat objects with shallow lists"))
+            continue
+        except json.JSONDecodeError as exc:
+            issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", line=n,
+                                value=shorten(line, 60), hint="write one complete JSON object per line"))
+            continue
+        if not isinstance(record, dict):
+            issues.append(Issue(name, "type", "a record must be a JSON object", line=n, value=shorten(record), hint="write {...} on each line"))
+            continue
+        kind = "item" if "document_id" in record else "document"
+        issues += schema_issues(kind, record, file=name, line=n)
+        (items if kind == "item" else documents).append(record)
+    return documents, items, issues
