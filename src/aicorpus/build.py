@@ -150,19 +150,13 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     root = Path(root)
     out = root / out_dir
     converted = list(convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress))
-    good = [c for c in converted if c.ok]
+    good = _reject_duplicates([c for c in converted if c.ok])
+    rejected = {c.path: c.issues for c in converted if c not in good}
     documents = [c.document for c in good]
     items = [it for c in good for it in c.items]
     corpus_issues = cross_issues(documents, items)
-    rejected = {c.path: c.issues for c in converted if not c.ok}
-    if corpus_issues:  # a clash between documents: reject the documents involved, keep the rest
-        bad_ids = {i.value.strip("'") for i in corpus_issues if i.value}
-        for c in list(good):
-            if c.document["id"] in bad_ids or any(it["id"] in bad_ids for it in c.items):
-                rejected[c.path] = [i for i in corpus_issues]
-                good.remove(c)
-        documents = [c.document for c in good]
-        items = [it for c in good for it in c.items]
+    if corpus_issues:  # cannot happen after the checks above unless a converter is wrong: publish nothing
+        raise RuntimeError("cross-record check failed: " + "; ".join(i.format() for i in corpus_issues))
 
     ids = [it["id"] for it in items]
     pairs = dedup.similar_pairs(ids, [dedup.item_text(it) for it in items])
@@ -176,12 +170,31 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     for name in splits.SPLITS:
         rows = sorted((it for it in items if assignment[it["id"]] == name), key=lambda it: it["id"])
         files[parquet_path("items", name)] = _parquet_bytes(to_table(rows, ITEM_FEATURES))
-    files[LOCK] = splits.lock_text(assignment).encode()
+    # Entries of items that no longer exist stay: if a story comes back, it keeps its split.
+    files[LOCK] = splits.lock_text({**lock, **assignment}).encode()
     report = _report(converted, documents, items, assignment, clusters, pairs, near, conflicts, rejected, lock)
     files[REPORT] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     if write:
         _install(files, out)
     return BuildResult(len(converted), [c.path for c in good], rejected, report, files)
+
+
+def _reject_duplicates(converted: list[Converted]) -> list[Converted]:
+    """Keep the first file (by path) of each document id or identical content; reject the others, naming the first."""
+    seen_id: dict[str, str] = {}
+    seen_sha: dict[str, str] = {}
+    kept = []
+    for c in converted:
+        doc = c.document
+        first = seen_id.get(doc["id"]) or seen_sha.get(doc["raw_sha256"])
+        if first:
+            same = "the same bytes as" if seen_sha.get(doc["raw_sha256"]) else "the same document id as"
+            c.issues.append(Issue(c.path, "duplicate-document", f"{doc['id']} has {same} {first}", json_path="$.id",
+                                  value=doc["id"], hint="remove one of the two files (or give this one its own article id)"))
+            continue
+        seen_id[doc["id"]] = seen_sha[doc["raw_sha256"]] = c.path
+        kept.append(c)
+    return kept
 
 
 def _parquet_bytes(table) -> bytes:
@@ -227,8 +240,7 @@ def _report(converted, documents, items, assignment, clusters, pairs, near, conf
             "clusters": [c for c in clusters if len(c) > 1],
             "clusters_spanning_splits": conflicts,
         },
-        "split_lock": {"locked_before": len(lock), "new": sum(1 for i in assignment if i not in lock),
-                       "orphaned": sorted(i for i in lock if i not in assignment)},
+        "split_lock": {"entries_without_item": sorted(i for i in lock if i not in assignment)},
     }
 
 

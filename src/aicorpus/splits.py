@@ -3,7 +3,8 @@
 An item's split is fixed the first time it is built and recorded in the
 split lock (``splits/split-lock.jsonl``, versioned with the data like a
 package lock file). Later builds keep every locked assignment, so adding
-documents never moves an existing item. A new item joins the split of any
+documents never moves an existing item, and an entry whose item disappears
+(a converter change) stays, so that the story keeps its split if it returns. A new item joins the split of any
 locked item in its near-duplicate cluster; a cluster with no locked item
 goes where the hash of its smallest item id falls (60/20/20: the corpus is
 small, so the evaluation splits get a larger share than usual).

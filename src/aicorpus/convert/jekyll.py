@@ -114,9 +114,11 @@ def _headings(lines: list[str], start: int) -> list[_Heading]:
 
 
 def _story(lines: list[str], h: _Heading, end: int, section: str | None, whole_section: bool = False) -> ItemDraft:
-    body = _unwrap(lines[h.last : end])
-    if body and (m := _HEADING.match(body[0])) and len(m.group(1)) == 4:
-        body[0] = m.group(2)  # repeated heading kept as body text
+    body = list(lines[h.last : end])
+    first = next((k for k, line in enumerate(body) if line.strip()), None)
+    if first is not None and (m := _HEADING.match(body[first])) and len(m.group(1)) == 4:
+        body[first] = m.group(2)  # the repeated heading is body text (and may wrap into the next line)
+    body = _unwrap(body)
     item = ItemDraft(h.line, _last_text_line(lines, h.last, end), title=render(h.text).text, section=section)
     if whole_section:
         item.title, item.section = section, section

@@ -1,0 +1,129 @@
+"""The build end to end: byte-identical rebuilds, offline load_dataset, staleness, split properties."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from aicorpus import splits as splits_mod
+from aicorpus.build import LOCK, build, check, parquet_path
+from conftest import DATA, ROOT, SEEDS, copy_project
+
+
+def files(root: Path) -> dict[str, bytes]:
+    out = root / "splits"
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    again = copy_project(tmp_path / "again")
+    build(again)
+    assert files(again) == files(built)
+    build(again)  # and a rebuild over an existing splits/ (with its lock) changes nothing
+    assert files(again) == files(built)
+
+
+def test_committed_splits_are_up_to_date():
+    assert check(ROOT) == []
+
+
+def test_check_reports_stale_splits(built, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(built, root)
+    assert check(root) == []
+    raw = root / "raw" / SEEDS["004"].name
+    raw.write_text(raw.read_text(encoding="utf-8") + "\n新增的一段话。\n", encoding="utf-8")
+    stale = check(root)
+    assert "documents/train-00000-of-00001.parquet" in stale
+
+
+def test_load_dataset_offline(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from datasets import List, Value, load_dataset
+
+    items = load_dataset(str(built), "items", cache_dir=str(tmp_path / "cache"))
+    assert sorted(items) == ["test", "train", "validation"]
+    assert sum(len(items[s]) for s in items) == 55
+    f = items["train"].features
+    assert f["position"] == Value("int32") and f["raw_start"] == Value("int32")
+    assert f["links"] == List({"text": Value("string"), "url": Value("string"), "role": Value("string")})
+    assert f["questions"] == List(Value("string"))
+    docs = load_dataset(str(built), "documents", cache_dir=str(tmp_path / "cache"))
+    assert list(docs) == ["train"] and len(docs["train"]) == 5
+    assert docs["train"].features["metadata"]["views"] == Value("int64")
+    row = next(r for r in docs["train"] if r["id"] == "linuxcn-15754")
+    assert row["metadata"]["views"] == 2031 and row["published"] == "2023-04-25T10:45:52+08:00"
+
+
+def test_near_duplicates_share_a_split(built):
+    import json
+
+    report = json.loads((built / "splits" / "build-report.json").read_text())
+    clusters = report["near_duplicates"]["clusters"]
+    # the 003 digest tells the OpenAI safety-framework story three times
+    openai = ["digest-3042659c27c0-4a66a1f0", "digest-3042659c27c0-5248a406", "digest-3042659c27c0-8f4e1fef"]
+    assert openai in clusters
+    lock = splits_mod.read_lock(built / "splits" / LOCK)
+    for cluster in clusters:
+        assert len({lock[i] for i in cluster}) == 1, cluster
+
+
+def test_adding_documents_never_moves_an_item(built, tmp_path):
+    root = tmp_path / "grown"
+    shutil.copytree(built, root)
+    before = splits_mod.read_lock(root / "splits" / LOCK)
+    for p in sorted((DATA / "dev-corpus").rglob("*.md")):
+        if p.name != "README.md":
+            shutil.copy(p, root / "raw" / f"dev-{p.parent.name}-{p.name}")
+    result = build(root)
+    assert result.ok, result.rejected
+    after = splits_mod.read_lock(root / "splits" / LOCK)
+    assert len(after) > len(before)
+    assert {i: after[i] for i in before} == before
+    for cluster in result.report["near_duplicates"]["clusters"]:
+        assert len({after[i] for i in cluster}) == 1, cluster
+
+
+def test_split_assignment_follows_the_lock_and_the_hash():
+    assignment, conflicts = splits_mod.assign([["a", "b"], ["c"], ["d", "e"]], {"a": "test", "d": "train", "e": "validation"})
+    assert assignment["b"] == "test"  # joins its locked near-duplicate
+    assert assignment["c"] == splits_mod.hash_split("c")
+    assert (assignment["d"], assignment["e"]) == ("train", "validation")  # locked items never move...
+    assert conflicts == [{"items": ["d", "e"], "splits": ["train", "validation"]}]  # ...and the clash is reported
+
+
+def test_killed_build_leaves_previous_splits_loadable(built, tmp_path):
+    root = tmp_path / "k"
+    shutil.copytree(built, root)
+    before = files(root)
+    # many copies of the seeds make the build run long enough to be killed mid-way
+    for n in range(40):
+        for p in SEEDS.values():
+            (root / "raw" / f"{n:03d}-{p.name}").write_bytes(p.read_bytes() + f"\n{n}\n".encode())
+    proc = subprocess.Popen([sys.executable, "-m", "aicorpus.cli", "build", "--root", str(root), "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    leftovers = {name for name in files(root) if name.startswith(".staging")}
+    assert {k: v for k, v in files(root).items() if not k.startswith(".staging")} == before
+    assert all(name.startswith(".staging") for name in leftovers)
+    from datasets import load_dataset
+
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    ds = load_dataset(str(root), "items", cache_dir=str(tmp_path / "cache"))
+    assert sum(len(ds[s]) for s in ds) == 55
+
+
+def test_build_outputs_hub_layout(built):
+    for split in ("train", "validation", "test"):
+        assert (built / "splits" / parquet_path("items", split)).exists()
+    assert (built / "splits" / parquet_path("documents", "train")).exists()
