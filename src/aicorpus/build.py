@@ -24,8 +24,8 @@ from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
 from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, to_table, write_parquet
-from .sources import read_raw
-from .validate import cross_issues, schema_issues
+from .sources import Raw
+from .validate import Located, cross_issues, schema_issues
 
 RAW_DIR = "raw"
 OUT_DIR = "splits"
@@ -64,7 +64,7 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
     try:
         if path.is_symlink() and root.resolve() not in path.resolve().parents:
             raise AicorpusError(Issue(name, "path-escape", "the file is a link that points outside the project", hint="copy the file into raw/ instead of linking it"))
-        raw = read_raw(path, root) if root in path.parents or path.parent == root else read_raw(path)
+        raw = Raw.from_bytes(name if not name.startswith("/") else path.name, path.read_bytes())
         fmt = fmt or sniff(raw)
         draft = convert(raw, fmt)
         document, items = to_records(raw, draft)
@@ -78,6 +78,9 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
         out.issues.append(Issue(name, "converter-crash", f"the converter failed: {type(exc).__name__}: {exc}",
                                 hint="report this with the file attached; the rest of the batch was built"))
         return out
+    if raw.encoding == "gb18030":
+        out.issues.append(Issue(name, "encoding-gb18030", "the file is not UTF-8; it was decoded as GB18030", severity="warning",
+                                hint="the record says raw_encoding=gb18030; re-save the file as UTF-8 to silence this"))
     for n in lost:
         out.issues.append(Issue(name, "coverage-lost-line", "this non-blank line ended up in no field and was dropped for no reason",
                                 line=n, value=raw.lines[n - 1][:60], hint="the converter misses a structure here: fix it, or give a drop reason"))
@@ -89,10 +92,11 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
 
 
 def _published_path(path: Path, root: Path) -> str:
+    """The path relative to ``root``; outside it, the path as given (records then keep only the file name)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        return path.name
+        return path.as_posix()
 
 
 def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
@@ -154,7 +158,7 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     rejected = {c.path: c.issues for c in converted if c not in good}
     documents = [c.document for c in good]
     items = [it for c in good for it in c.items]
-    corpus_issues = cross_issues(documents, items)
+    corpus_issues = cross_issues([Located(c.document, c.path) for c in good], [Located(it, c.path, it["line_start"]) for c in good for it in c.items])
     if corpus_issues:  # cannot happen after the checks above unless a converter is wrong: publish nothing
         raise RuntimeError("cross-record check failed: " + "; ".join(i.format() for i in corpus_issues))
 

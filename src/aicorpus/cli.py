@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+", type=Path, help="files or folders")
     p.add_argument("--format", dest="output_format", choices=("text", "github", "json"), default="text",
                    help="text (default), GitHub Actions annotations, or a JSON report")
+    p.add_argument("--corpus", type=Path, default=None,
+                   help="a built splits/ folder to check new documents against (default: ./splits when it exists)")
 
     p = sub.add_parser("build", help="build splits/ from raw/")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
@@ -69,7 +71,8 @@ def _validate(args) -> int:
     if missing:
         print(f"Error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    report = validate_paths(args.paths)
+    corpus = args.corpus or (Path("splits") if (Path("splits") / "documents").is_dir() else None)
+    report = validate_paths(args.paths, corpus=corpus)
     print(render_report(report, args.output_format))
     return 0 if report.valid else 1
 

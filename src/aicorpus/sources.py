@@ -17,6 +17,9 @@ from .errors import AicorpusError, Issue
 #: Larger than any news article by two orders of magnitude; a bigger file is
 #: almost certainly a dump or a binary and would stall the build.
 MAX_BYTES = 2_000_000
+#: A paragraph of news runs to a few thousand characters; a longer line is a
+#: minified dump or a lost line structure, and would make one giant item.
+MAX_LINE_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,11 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     else:
         bom = False
     try:
-        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        return _line_limit(path, data.decode("utf-8")), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
-        return data.decode("gb18030"), "gb18030"
+        return _line_limit(path, data.decode("gb18030")), "gb18030"
     except UnicodeDecodeError:
         pass
     line = data[: utf8_error.start].count(b"\n") + 1
@@ -110,6 +113,16 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
             hint="re-export the file as UTF-8",
         )
     )
+
+
+def _line_limit(path: str, text: str) -> str:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise AicorpusError(
+                Issue(path, "line-too-long", f"line {n} has {len(line):,} characters; the limit is {MAX_LINE_CHARS:,}", line=n,
+                      hint="restore the line breaks of the original document")
+            )
+    return text
 
 
 def read_raw(path: Path, root: Path | None = None) -> Raw:

@@ -116,44 +116,63 @@ def valid_iso(value: str) -> bool:
         return False
 
 
-def cross_issues(documents: Iterable[dict], items: Iterable[dict], *, file: str = "<corpus>") -> list[Issue]:
+@dataclass(frozen=True)
+class Located:
+    """A record and where it came from (file and line), for error messages."""
+
+    record: dict
+    file: str
+    line: int | None = None
+
+
+def cross_issues(documents: Iterable[Located], items: Iterable[Located], *, complete: bool = True,
+                 known_documents: Iterable[str] = ()) -> list[Issue]:
     """Checks that span records: unique ids, items that point at a document, positions, dates, offsets.
 
-    >>> cross_issues([{"id": "d", "n_items": 1, "published": None}], [{"id": "i", "document_id": "x", "position": 0}])[0].rule
-    'unknown-document'
+    ``complete`` says every item of every document is present (a build), so
+    counts and positions can be checked; ``known_documents`` are ids already
+    in the corpus that items may point at.
+
+    >>> doc = Located({"id": "d", "n_items": 1, "published": None}, "a.jsonl", 1)
+    >>> [i.rule for i in cross_issues([doc], [Located({"id": "i", "document_id": "x", "position": 0}, "b.jsonl", 4)])]
+    ['unknown-document', 'item-count', 'positions']
     """
     issues: list[Issue] = []
     documents, items = list(documents), list(items)
     for kind, records in (("document", documents), ("item", items)):
-        for rid, n in Counter(r.get("id") for r in records).items():
-            if n > 1:
-                issues.append(Issue(file, "duplicate-id", f"{n} {kind} records share the id {rid}", json_path="$.id", value=shorten(rid),
-                                    hint="ids must be unique: two raw files convert to the same document, or one document repeats a story"))
+        first: dict[str, Located] = {}
+        for loc in records:
+            rid = loc.record.get("id")
+            if rid in first:
+                issues.append(Issue(loc.file, "duplicate-id", f"{kind} id {rid} is already used at {first[rid].file}" + (f":{first[rid].line}" if first[rid].line else ""),
+                                    line=loc.line, json_path="$.id", value=shorten(rid), hint="ids must be unique: remove the repeated record or file"))
+            else:
+                first[rid] = loc
+    doc_ids = {d.record.get("id") for d in documents} | set(known_documents)
     by_doc: dict[str, list[dict]] = {}
-    for it in items:
+    for loc in items:
+        it = loc.record
         by_doc.setdefault(it.get("document_id"), []).append(it)
-    doc_ids = {d.get("id") for d in documents}
-    for n, it in enumerate(items):
         if it.get("document_id") not in doc_ids:
-            issues.append(Issue(file, "unknown-document", f"item {it.get('id')} points at document {it.get('document_id')}, which does not exist",
-                                record=n, json_path="$.document_id", value=shorten(it.get("document_id")), hint="add the document, or fix document_id"))
+            issues.append(Issue(loc.file, "unknown-document", f"item {it.get('id')} points at document {it.get('document_id')}, which does not exist",
+                                line=loc.line, json_path="$.document_id", value=shorten(it.get("document_id")), hint="add the document, or fix document_id"))
         start, end = it.get("raw_start"), it.get("raw_end")
         if isinstance(start, int) and isinstance(end, int) and start >= end:
-            issues.append(Issue(file, "empty-span", f"item {it.get('id')} has raw_start {start} >= raw_end {end}", record=n, json_path="$.raw_end",
-                                hint="an item must cover at least one character of its raw file"))
-    for n, d in enumerate(documents):
+            issues.append(Issue(loc.file, "empty-span", f"item {it.get('id')} has raw_start {start} >= raw_end {end}", line=loc.line,
+                                json_path="$.raw_end", hint="an item must cover at least one character of its raw file"))
+    for loc in documents:
+        d = loc.record
         own = by_doc.get(d.get("id"), [])
-        if d.get("n_items") != len(own):
-            issues.append(Issue(file, "item-count", f"document {d.get('id')} says n_items={d.get('n_items')} but has {len(own)} items",
-                                record=n, json_path="$.n_items", hint="rebuild: n_items is derived"))
-        if sorted(it.get("position") for it in own) != list(range(len(own))):
-            issues.append(Issue(file, "positions", f"items of document {d.get('id')} do not have positions 0..{len(own) - 1}",
-                                record=n, json_path="$.position", hint="positions number a document's items from 0 without gaps"))
-        for key in ("published",):
-            value = d.get(key)
-            if isinstance(value, str) and not valid_iso(value):
-                issues.append(Issue(file, "invalid-date", f"{key} is not a real date", record=n, json_path=f"$.{key}", value=shorten(value),
-                                    hint="write an existing date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00"))
+        if complete and d.get("n_items") != len(own):
+            issues.append(Issue(loc.file, "item-count", f"document {d.get('id')} says n_items={d.get('n_items')} but has {len(own)} items",
+                                line=loc.line, json_path="$.n_items", hint="n_items must equal the number of the document's items"))
+        if complete and sorted(it.get("position") for it in own) != list(range(len(own))):
+            issues.append(Issue(loc.file, "positions", f"items of document {d.get('id')} do not have positions 0..{len(own) - 1}",
+                                line=loc.line, json_path="$.position", hint="positions number a document's items from 0 without gaps"))
+        value = d.get("published")
+        if isinstance(value, str) and not valid_iso(value):
+            issues.append(Issue(loc.file, "invalid-date", "published is not a real date", line=loc.line, json_path="$.published",
+                                value=shorten(value), hint="write an existing date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00"))
     return issues
 
 
@@ -186,33 +205,60 @@ class Report:
                 "warnings": len(self.issues) - len(errors)}
 
 
-def validate_paths(paths: Iterable[Path], root: Path = Path(".")) -> Report:
+def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path | None = None) -> Report:
     """Validate raw documents and record files (folders are walked); collect every issue.
 
     Raw documents are converted exactly as the build would and their records
-    checked; ``.jsonl`` files are read as document or item records.
+    checked; ``.jsonl`` files are read as document or item records. When
+    ``corpus`` (a built ``splits/`` folder) is given, new documents are also
+    checked against the published ones: same id, same bytes, or (for items)
+    a document that already exists.
     """
     from .build import convert_file  # the build imports this module
 
     report = Report()
-    documents: list[dict] = []
-    items: list[dict] = []
+    documents: list[Located] = []
+    items: list[Located] = []
+    complete = True
     for path in _expand(paths):
         report.files += 1
-        name = path.as_posix()
         if path.suffix in RECORD_SUFFIXES:
             docs, its, issues = read_records(path)
+            complete = False
             report.issues += issues
+            bad = {i.line for i in issues}
+            documents += [Located(r, path.as_posix(), n) for n, r in docs if n not in bad]
+            items += [Located(r, path.as_posix(), n) for n, r in its if n not in bad]
         else:
             c = convert_file(path, root)
             report.issues += c.issues
-            docs, its = ([c.document], c.items) if c.document else ([], [])
-        documents += docs
-        items += its
-        _ = name
-    if documents:  # cross-checks need the documents the items point at
-        report.issues += cross_issues(documents, items, file="<all inputs>")
+            if c.ok:
+                documents.append(Located(c.document, c.path))
+                items += [Located(it, c.path, it["line_start"]) for it in c.items]
+    known: dict[str, str] = {}
+    if corpus is not None:
+        known = published_documents(corpus)
+        for loc in documents:
+            d = loc.record
+            for key, what in ((d.get("id"), "id"), (d.get("raw_sha256"), "content")):
+                if key in known and known[key] != d.get("raw_path"):
+                    report.issues.append(Issue(loc.file, "duplicate-document", f"the corpus already has this document ({what} of {known[key]})",
+                                               line=loc.line, json_path="$.id" if what == "id" else "$.raw_sha256", value=shorten(key),
+                                               hint="the document is already published; remove the new copy"))
+    report.issues += cross_issues(documents, items, complete=complete, known_documents=known)
     return report
+
+
+def published_documents(splits_dir: Path) -> dict[str, str]:
+    """Id and raw sha256 of every published document -> its raw path."""
+    import pyarrow.parquet as pq
+
+    out: dict[str, str] = {}
+    for path in sorted((splits_dir / "documents").glob("*.parquet")):
+        table = pq.read_table(path, columns=["id", "raw_sha256", "raw_path"]).to_pylist()
+        for row in table:
+            out[row["id"]] = out[row["raw_sha256"]] = row["raw_path"]
+    return out
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
@@ -226,10 +272,11 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def read_records(path: Path) -> tuple[list[dict], list[dict], list[Issue]]:
+def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]], list[Issue]]:
     """Read a JSONL file of document or item records; schema-check each line.
 
-    A record is an item when it has ``document_id``, else a document.
+    A record is an item when it has ``document_id``, else a document; each
+    comes back with its line number.
     """
     name = path.as_posix()
     documents, items, issues = [], [], []
@@ -265,5 +312,5 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[Issue]]:
             continue
         kind = "item" if "document_id" in record else "document"
         issues += schema_issues(kind, record, file=name, line=n)
-        (items if kind == "item" else documents).append(record)
+        (items if kind == "item" else documents).append((n, record))
     return documents, items, issues

@@ -10,7 +10,7 @@ import re
 from types import ModuleType
 
 from ..errors import AicorpusError, Issue
-from ..frontmatter import has_front_matter
+from ..frontmatter import has_front_matter, parse_front_matter
 from ..sources import Raw
 from . import digest, jekyll, linuxcn, plaintext, wechat
 from .base import Draft
@@ -29,9 +29,10 @@ def sniff(raw: Raw) -> str:
     head = "\n".join(raw.lines[:60])
     text = raw.text
     if has_front_matter(raw.lines):
-        if re.search(r"^permalink:\s*/article-\d+", head, re.M) or re.search(r"^categor(y|ies):\s*硬核观察", head, re.M):
+        fm = parse_front_matter(raw.path, raw.lines).data  # raises the precise YAML error, if any
+        if re.match(r"/article-\d+", str(fm.get("permalink", ""))) or "硬核观察" in (str(fm.get("category")), str(fm.get("categories"))):
             return "linuxcn"
-        if re.search(r"^layout:", head, re.M) and re.search(r"^####\s", text, re.M):
+        if "layout" in fm and re.search(r"^####\s", text, re.M):
             return "jekyll"
     if re.search(r"要点解析", text) and re.search(r"^###\s", text, re.M):
         return "digest"
