@@ -220,8 +220,12 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
     documents: list[Located] = []
     items: list[Located] = []
     complete = True
+    label_paths: list[Path] = []
     for path in _expand(paths):
         report.files += 1
+        if path.suffix in RECORD_SUFFIXES and _is_label_file(path):
+            label_paths.append(path)
+            continue
         if path.suffix in RECORD_SUFFIXES:
             docs, its, issues = read_records(path)
             complete = False
@@ -246,7 +250,34 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
                                                line=loc.line, json_path="$.id" if what == "id" else "$.raw_sha256", value=shorten(key),
                                                hint="the document is already published; remove the new copy"))
     report.issues += cross_issues(documents, items, complete=complete, known_documents=known)
+    if label_paths:
+        from .labels import guideline_version, label_issues, read_labels
+
+        targets = published_items(corpus) if corpus is not None else {}
+        targets.update({loc.record["id"]: loc.record for loc in items})
+        labels, issues = read_labels(label_paths)
+        report.issues += issues + label_issues(labels, targets, version=guideline_version(root))
     return report
+
+
+def _is_label_file(path: Path) -> bool:
+    """Label files live in labels/ or hold records keyed by item_id."""
+    if path.parent.name == "labels":
+        return True
+    with path.open(encoding="utf-8", errors="replace") as f:
+        first = f.readline()
+    return '"item_id"' in first and '"topics"' in first
+
+
+def published_items(splits_dir: Path) -> dict[str, dict]:
+    """Id -> {id, text} of every published item (what labels are checked against)."""
+    import pyarrow.parquet as pq
+
+    out: dict[str, dict] = {}
+    for path in sorted((splits_dir / "items").glob("*.parquet")):
+        for row in pq.read_table(path, columns=["id", "text"]).to_pylist():
+            out[row["id"]] = row
+    return out
 
 
 def published_documents(splits_dir: Path) -> dict[str, str]:

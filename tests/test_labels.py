@@ -1,0 +1,81 @@
+"""Hand labels stay attached and exact; broken label files get precise errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aicorpus.labels import guideline_version, label_files, label_issues, read_labels, taxonomy, topic_ids
+from aicorpus.validate import Located, load_schema, published_items
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def items():
+    return published_items(ROOT / "splits")
+
+
+def test_taxonomy_is_well_formed_and_matches_the_schema(items):
+    topics = taxonomy()["topics"]
+    assert 10 <= len(topics) <= 15
+    ids = topic_ids()
+    assert len(set(ids)) == len(ids)
+    assert load_schema("labels")["properties"]["topics"]["items"]["enum"] == ids  # the enum is checked against the data
+    for t in topics:
+        assert t["name_zh"] and t["name_en"] and t["definition"] and t["include"] and t["exclude"]
+        assert len(t["examples"]) == 2
+        for ex in t["examples"]:
+            assert ex["item_id"] in items, ex  # examples are real items of the corpus
+
+
+def test_committed_labels_pass_every_check(items):
+    labels, issues = read_labels(label_files(ROOT), ROOT)
+    issues += label_issues(labels, items, version=guideline_version(ROOT))
+    assert [i.format() for i in issues] == []
+
+
+def label(item_id, **kw):
+    claim = {"subject": "xAI", "predicate": "open_source", "value": "Grok-1", "number": None, "unit": None, "comparator": "eq",
+             "time": None, "evidence": "xAI开源了Grok-1", "start": 0, "end": 11, "note": None}
+    claim.update(kw.pop("claim", {}))
+    return {"item_id": item_id, "topics": ["open_source"], "claims": [claim], "guideline_version": "1.0", "annotator": "maintainers", **kw}
+
+
+ITEM = {"id": "plaintext-000000000000-00000000", "text": "xAI开源了Grok-1。它有3140亿参数。"}
+
+
+@pytest.mark.parametrize(
+    "record, rule, path",
+    [
+        (label("plaintext-000000000000-11111111"), "orphaned-label", "$.item_id"),
+        (label(ITEM["id"], claim={"end": 10}), "span-mismatch", "$.claims[0].evidence"),
+        (label(ITEM["id"], claim={"start": 5, "end": 500}), "span-out-of-range", "$.claims[0].start"),
+        (label(ITEM["id"], claim={"unit": "parameters"}), "unit-without-number", "$.claims[0].unit"),
+        (label(ITEM["id"], topics=["non_ai_tech", "open_source"]), "exclusive-topic", "$.topics"),
+        (label(ITEM["id"], guideline_version="0.9"), "guideline-version", "$.guideline_version"),
+    ],
+)
+def test_cross_checks_name_the_rule_and_field(record, rule, path):
+    issues = label_issues([Located(record, "labels/x.jsonl", 7)], {ITEM["id"]: ITEM}, version="1.0")
+    assert [(i.rule, i.json_path, i.file, i.line) for i in issues] == [(rule, path, "labels/x.jsonl", 7)]
+    assert issues[0].hint
+
+
+def test_schema_errors_in_label_files(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    bad = label(ITEM["id"], topics=["no_such_topic"], claim={"predicate": "invented", "comparator": "about"})
+    del bad["annotator"]
+    path.write_text(json.dumps(bad, ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
+    labels, issues = read_labels([path])
+    assert labels == []
+    got = {(i.line, i.rule, i.json_path) for i in issues}
+    assert got == {(1, "required", "$"), (1, "enum", "$.topics[0]"), (1, "enum", "$.claims[0].predicate"),
+                   (1, "enum", "$.claims[0].comparator"), (2, "invalid-json", "$")}
+
+
+def test_duplicate_and_missing_labels():
+    rec = label(ITEM["id"])
+    other = {"id": "plaintext-000000000000-22222222", "text": "别的。"}
+    issues = label_issues([Located(rec, "a.jsonl", 1), Located(rec, "b.jsonl", 3)], {ITEM["id"]: ITEM, other["id"]: other}, require_all=True)
+    assert [(i.rule, i.file) for i in issues] == [("duplicate-label", "b.jsonl"), ("unlabeled-item", "labels/")]
