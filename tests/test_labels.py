@@ -37,7 +37,7 @@ def test_committed_labels_pass_every_check(items):
 
 def label(item_id, **kw):
     claim = {"subject": "xAI", "predicate": "open_source", "value": "Grok-1", "number": None, "unit": None, "comparator": "eq",
-             "time": None, "evidence": "xAI开源了Grok-1", "start": 0, "end": 11, "note": None}
+             "time": None, "evidence": "xAI开源了Grok-1", "start": 0, "end": 12, "note": None}
     claim.update(kw.pop("claim", {}))
     return {"item_id": item_id, "topics": ["open_source"], "claims": [claim], "guideline_version": "1.0", "annotator": "maintainers", **kw}
 
