@@ -33,21 +33,28 @@ Decisions (all deliberate; tests in ``tests/test_numbers.py`` pin them):
   ("七十亿", "百亿"). A lone 一 is an article ("一个视频", "一种方法") and is
   skipped, except for durations followed by 内/后/前/多 ("一年内", "一周后").
   :func:`normalize_value` is lenient here: a claim value is a single value,
-  so "16", "三" and "一年" are accepted there.
+  so "16", "三" and "一年" are accepted there (a bare "2023" still is a year).
 * **Counts have unit None.** Classifiers (个, 位, 家, 款, 种, 台 ...) are not
   units; "76万台机器人" is 760000.0 with unit None. Exception: GPUs
-  ("64块H800", "两张显卡" -> unit "GPU").
+  ("64块H800", "两张显卡" -> unit "gpus").
 * Vague amounts ("数十亿", "数百万", "十几", "几周") and idioms built on a
   bare 万/百/千 ("万人试用", "百家争鸣") are skipped: they state no number.
 * Items of a list or range share a trailing unit: in "70亿、130亿和700亿参数"
   all three get "parameters"; in "30-50亿美元" the 30 also gets 亿 and USD.
   Such a quantity's ``text`` does not contain the shared unit.
-* Computing speed "每秒62亿亿次" and "1194PFLOPS" both normalize to FLOPS
-  (6.2e17, 1.194e18) so they can be compared.
+  Both ends of a range keep comparator "eq".
+* Computing speed written "每秒62亿亿次" is "ops/s" and "1194PFLOPS" is "FLOPS"
+  (1.194e18), as labels/GUIDELINES.md 2.4 has it: the text names no FLOPS.
+  "62亿亿次" without 每秒 is a plain count.
+* Percentages: "29%", "百分之二十", "三成" (30) and "一半" (50) all give unit
+  "percent"; "个百分点" is "pp". 多/余 after a number ("20多个", "半年多")
+  mean "gt". Signs are not read: "下降5%" is 5 percent.
+* Numbers inside URLs and Markdown link targets are ignored.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -64,7 +71,7 @@ __all__ = [
     "parse_number",
 ]
 
-COMPARATORS: tuple[str, ...] = ("eq", "approx", "lt", "le", "gt", "ge")
+COMPARATORS: tuple[str, ...] = ("eq", "approx", "lt", "lte", "gt", "gte")
 
 # Normalized unit ids. Deliberately small: only units that AI-industry news
 # states and that a claim would compare. Counts of things (个/家/款/台...) use
@@ -79,22 +86,23 @@ UNITS: dict[str, str] = {
     "HKD": "Hong Kong dollars (港元, 港币)",
     "percent": "percentage (%, 百分之, 成 = 10%)",
     "pp": "percentage points (个百分点)",
-    "times": "multiplier / fold (倍, x)",
+    "x": "multiplier / fold (倍, x)",
     "parameters": "model parameters (参数)",
     "tokens": "tokens (token, 词元, 标记)",
     "characters": "characters of text (字, 字符)",
     "bytes": "bytes (字节; KB/MB/GB/TB/PB, decimal)",
-    "second": "seconds (秒)",
-    "minute": "minutes (分钟)",
-    "hour": "hours (小时)",
-    "day": "days (天)",
-    "week": "weeks (周, 星期)",
-    "month": "months (个月)",
-    "quarter": "quarters of a year (个季度)",
-    "year": "years as a duration or age (年, 岁); not calendar years",
-    "GPU": "number of GPUs / accelerator cards (块H800, 张显卡)",
-    "GPU-hours": "GPU hours (GPU小时, 卡时)",
-    "FLOPS": "operations per second (每秒…次, PFLOPS)",
+    "seconds": "seconds (秒)",
+    "minutes": "minutes (分钟)",
+    "hours": "hours (小时)",
+    "days": "days (天)",
+    "weeks": "weeks (周, 星期)",
+    "months": "months (个月)",
+    "quarters": "quarters of a year (个季度)",
+    "years": "years as a duration or age (年, 岁); not calendar years",
+    "gpus": "number of GPUs / accelerator cards (块H800, 张显卡)",
+    "gpu_hours": "GPU hours (GPU小时, 卡时)",
+    "FLOPS": "floating-point operations per second (PFLOPS, TFLOPS)",
+    "ops/s": "operations per second written 每秒…次",
     "MT/s": "mega-transfers per second (memory bandwidth)",
 }
 
@@ -123,8 +131,8 @@ _EN_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # over 超过 and 约合 over 约.
 _PREFIX_COMP = sorted(
     {
-        "不超过": "le", "不多于": "le", "不高于": "le", "最多": "le", "至多": "le",
-        "不少于": "ge", "不低于": "ge", "至少": "ge", "最少": "ge",
+        "不超过": "lte", "不多于": "lte", "不高于": "lte", "最多": "lte", "至多": "lte",
+        "不少于": "gte", "不低于": "gte", "至少": "gte", "最少": "gte",
         "不到": "lt", "不足": "lt", "低于": "lt", "少于": "lt", "小于": "lt",
         "超过": "gt", "多于": "gt", "高于": "gt", "大于": "gt", "超": "gt", "逾": "gt",
         "约合": "approx", "大约": "approx", "大概": "approx", "约": "approx",
@@ -138,12 +146,12 @@ _PREFIX_BLOCK = {"近": "最附临靠亲", "约": "合条预签契邀节制公�
 
 # Hedge words written after the quantity.
 _POST_COMP = [("左右", "approx"), ("上下", "approx"), ("以上", "gt"), ("之上", "gt"),
-              ("以下", "lt"), ("之下", "lt"), ("以内", "le"), ("之内", "le")]
+              ("以下", "lt"), ("之下", "lt"), ("以内", "lte"), ("之内", "lte")]
 
-_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
-_MORE_AFTER_UNIT = _TIME_UNITS | {"times"}  # 多 may follow these units: 一年多, 3倍多
+_TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years"}
+_MORE_AFTER_UNIT = _TIME_UNITS | {"x"}  # 多 may follow these units: 一年多, 3倍多
 
-_UNIT, _COUNT, _DATE, _LABEL, _YEAR = "unit", "count", "date", "label", "year"
+_UNIT, _COUNT, _DATE, _LABEL, _YEAR = "unit", "count", "date", "label", "years"
 
 # Surface form after the number -> (kind, unit id, factor). Looked up longest
 # first; ASCII surfaces are matched case-insensitively and must end at a word
@@ -160,7 +168,7 @@ _SURFACES: dict[str, tuple[str, str | None, float]] = {
     # ratios
     "%": (_UNIT, "percent", 1.0), "个百分点": (_UNIT, "pp", 1.0), "百分点": (_UNIT, "pp", 1.0),
     "成": (_UNIT, "percent", 10.0),
-    "倍": (_UNIT, "times", 1.0), "x": (_UNIT, "times", 1.0),
+    "倍": (_UNIT, "x", 1.0), "x": (_UNIT, "x", 1.0),
     # model / data sizes
     "参数": (_UNIT, "parameters", 1.0), "parameters": (_UNIT, "parameters", 1.0),
     "params": (_UNIT, "parameters", 1.0),
@@ -172,24 +180,25 @@ _SURFACES: dict[str, tuple[str, str | None, float]] = {
     "字节": (_UNIT, "bytes", 1.0), "kb": (_UNIT, "bytes", 1e3), "mb": (_UNIT, "bytes", 1e6),
     "gb": (_UNIT, "bytes", 1e9), "tb": (_UNIT, "bytes", 1e12), "pb": (_UNIT, "bytes", 1e15),
     # compute
-    "gpu小时": (_UNIT, "GPU-hours", 1.0), "gpu 小时": (_UNIT, "GPU-hours", 1.0),
-    "gpu hours": (_UNIT, "GPU-hours", 1.0), "gpu-hours": (_UNIT, "GPU-hours", 1.0),
-    "卡时": (_UNIT, "GPU-hours", 1.0),
+    "gpu小时": (_UNIT, "gpu_hours", 1.0), "gpu 小时": (_UNIT, "gpu_hours", 1.0),
+    "gpu hours": (_UNIT, "gpu_hours", 1.0), "gpu-hours": (_UNIT, "gpu_hours", 1.0),
+    "卡时": (_UNIT, "gpu_hours", 1.0),
     "flops": (_UNIT, "FLOPS", 1.0), "gflops": (_UNIT, "FLOPS", 1e9),
     "tflops": (_UNIT, "FLOPS", 1e12), "pflops": (_UNIT, "FLOPS", 1e15),
-    "eflops": (_UNIT, "FLOPS", 1e18), "次/秒": (_UNIT, "FLOPS", 1.0),
+    "eflops": (_UNIT, "FLOPS", 1e18), "次/秒": (_UNIT, "ops/s", 1.0),
+    "次每秒": (_UNIT, "ops/s", 1.0),
     "mt/s": (_UNIT, "MT/s", 1.0), "gt/s": (_UNIT, "MT/s", 1e3),
     # time (durations); bare 月/日 are dates, bare 季度 is "Q3"-style label
-    "秒": (_UNIT, "second", 1.0), "秒钟": (_UNIT, "second", 1.0), "毫秒": (_UNIT, "second", 1e-3),
-    "分钟": (_UNIT, "minute", 1.0),
-    "小时": (_UNIT, "hour", 1.0), "个小时": (_UNIT, "hour", 1.0), "个多小时": (_UNIT, "hour", 1.0),
-    "钟头": (_UNIT, "hour", 1.0), "个钟头": (_UNIT, "hour", 1.0),
-    "天": (_UNIT, "day", 1.0),
-    "周": (_UNIT, "week", 1.0), "星期": (_UNIT, "week", 1.0), "个星期": (_UNIT, "week", 1.0),
-    "个月": (_UNIT, "month", 1.0), "个多月": (_UNIT, "month", 1.0),
-    "个季度": (_UNIT, "quarter", 1.0),
-    "年": (_YEAR, "year", 1.0), "周年": (_UNIT, "year", 1.0),
-    "岁": (_UNIT, "year", 1.0), "周岁": (_UNIT, "year", 1.0),
+    "秒": (_UNIT, "seconds", 1.0), "秒钟": (_UNIT, "seconds", 1.0), "毫秒": (_UNIT, "seconds", 1e-3),
+    "分钟": (_UNIT, "minutes", 1.0),
+    "小时": (_UNIT, "hours", 1.0), "个小时": (_UNIT, "hours", 1.0), "个多小时": (_UNIT, "hours", 1.0),
+    "钟头": (_UNIT, "hours", 1.0), "个钟头": (_UNIT, "hours", 1.0),
+    "天": (_UNIT, "days", 1.0),
+    "周": (_UNIT, "weeks", 1.0), "星期": (_UNIT, "weeks", 1.0), "个星期": (_UNIT, "weeks", 1.0),
+    "个月": (_UNIT, "months", 1.0), "个多月": (_UNIT, "months", 1.0),
+    "个季度": (_UNIT, "quarters", 1.0),
+    "年": (_YEAR, "years", 1.0), "周年": (_UNIT, "years", 1.0),
+    "岁": (_UNIT, "years", 1.0), "周岁": (_UNIT, "years", 1.0),
     # dates, ordinals, versions: not quantities
     "月": (_DATE, None, 1.0), "日": (_DATE, None, 1.0), "号": (_DATE, None, 1.0),
     "世纪": (_DATE, None, 1.0), "年代": (_DATE, None, 1.0), "年度": (_DATE, None, 1.0),
@@ -204,10 +213,13 @@ for _c in "个位名人家款种项张台部篇条件只颗块套所支份轮场
 _SURFACES["人次"] = (_COUNT, None, 1.0)
 _MAX_SURFACE = max(len(k) for k in _SURFACES)
 
-# GPUs are counted, but with unit "GPU": "64块H800", "两张显卡", "8 GPU".
-_GPU_WORD = re.compile(r"(?:GPUs?|显卡|加速卡|卡)(?![A-Za-z0-9])", re.I)
+# GPUs are counted, but with unit "gpus": "64块H800", "两张显卡", "8 GPU".
+# A bare 卡 is a card only when not part of 卡车 / 卡片 / 卡通 ...
+_GPU_WORD = re.compile(r"(?:GPUs?|显卡|加速卡|卡(?![车片通顿拉住牌号位路包]))(?![A-Za-z0-9])", re.I)
 _GPU_AFTER_CLASSIFIER = re.compile(
-    r"[ \t]?(?:GPUs?|显卡|加速卡|卡|[HABV]\d{2,3}[A-Z]{0,3})(?![A-Za-z0-9])", re.I
+    r"[ \t]?(?:GPUs?|显卡|加速卡|卡(?![车片通顿拉住牌号位路包])|[HABV]\d{2,3}[A-Z]{0,3})"
+    r"(?![A-Za-z0-9])",
+    re.I,
 )
 _GPU_CLASSIFIERS = "块张片颗台个"
 _EN_WORD_RE = re.compile(r"[ \t]?(thousand|million|billion|trillion)(?![A-Za-z])", re.I)
@@ -221,6 +233,7 @@ _CORE_RE = re.compile(
     r"(?P<pct>百分之(?P<pctnum>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千点]+))"
     r"|(?P<ar>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
     r"(?P<armul>[ \t]?(?:[百千]?[万亿]+|[百千](?![瓦克米帕赫])))?"
+    r"|(?P<halfof>一半)"
     r"|(?P<cn>[" + _CN_DIGITS + r"]+)"
     r"|(?P<half>半)"
 )
@@ -302,23 +315,28 @@ def _match_surface(s: str, pos: int) -> tuple[str, tuple[str, str | None, float]
     return None
 
 
+_MAX_GAP = 2  # spaces allowed between number, unit and hedge word ("30 亿", "约 7000 美元")
+
+
 def _skip_gap(s: str, pos: int) -> int:
     """Skip the few characters allowed between a number and its unit."""
     if s.startswith("**", pos):  # "**104112** 字"
         pos += 2
-    while pos < len(s) and s[pos] in " \t":
+    stop = pos + _MAX_GAP
+    while pos < min(stop, len(s)) and s[pos] in " \t":
         pos += 1
     return pos
 
 
-def _skip_spaces_back(s: str, pos: int, floor: int) -> int:
-    while pos > floor and s[pos - 1] in " \t":
+def _skip_spaces_back(s: str, pos: int, floor: int, limit: int = _MAX_GAP) -> int:
+    stop = max(floor, pos - limit)
+    while pos > stop and s[pos - 1] in " \t":
         pos -= 1
     return pos
 
 
 def _prev_nonspace(s: str, pos: int) -> str:
-    pos = _skip_spaces_back(s, pos, 0)
+    pos = _skip_spaces_back(s, pos, 0, limit=8)
     return s[pos - 1] if pos > 0 else ""
 
 
@@ -340,14 +358,17 @@ def _prefix_comparator(s: str, pos: int, floor: int) -> tuple[str, int] | None:
 def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
     """Turn one numeral match into a candidate, or None if it is not a quantity."""
     cs, ce = m.span()
-    prev = s[cs - 1] if cs > 0 else ""
+    prev = s[cs - 1] if cs > 0 else "\n"  # start of text acts like a line start
     ar, cn = m.group("ar"), m.group("cn")
     mult = 1.0
     has_sep = has_big = lone_one = single_mult = letter_space = False
 
     if _prev_nonspace(s, cs) == "第":
         return None  # ordinal: 第五代, 第 5 层
-    if m.group("pct") is not None:  # 百分之二十
+    percent_word = m.group("pct") is not None or m.group("halfof") is not None
+    if m.group("halfof") is not None:  # 一半的版税 = 50%
+        base = 50.0
+    elif m.group("pct") is not None:  # 百分之二十
         num = m.group("pctnum")
         base = float(num) if num[0].isdigit() else _cn_value(num)
     elif ar is not None:
@@ -356,6 +377,10 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
             return None
         if prev in "-–" and cs >= 2 and s[cs - 2].isascii() and s[cs - 2].isalpha():
             return None
+        if prev == ":" and cs >= 2 and s[cs - 2].isdigit():
+            return None  # 16:9, 10:45
+        if re.match(r"[.:]\d", s[ce:ce + 2]):
+            return None  # 117.173.227.91, 22.04.1, 16:9
         letter_space = prev in " \t" and _is_ascii_alnum(_prev_nonspace(s, cs))
         has_sep = "," in ar
         base = float(ar.replace(",", ""))
@@ -365,7 +390,9 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
             return None  # 数十亿, 几十: vague
         base = _cn_value(cn)
         lone_one = cn == "一"
-        single_mult = cn in ("百", "千", "万", "亿", "千万", "万万", "亿万")
+        # 万人, 百家, 万一, 千万(不要): a leading bare 百/千/万/亿 is an idiom
+        # unless it is one of the common magnitude words.
+        single_mult = cn[0] in "百千万亿" and cn not in ("百亿", "千亿", "百万", "万亿")
         has_big = ("万" in cn or "亿" in cn) and not single_mult
     else:  # 半
         if prev in "上下前后大多":
@@ -375,6 +402,8 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
         return None
 
     # --- right side: English scale, 多/余, unit or classifier -------------
+    j = _skip_spaces_back(s, cs, floor)
+    per_second_at = j - 2 if j - 2 >= floor and s.startswith("每秒", j - 2) else -1
     pos = ce
     model_size = False
     if ar is not None and mult == 1.0:
@@ -397,7 +426,7 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
     factor = 1.0
     surface = ""
     end = pos
-    if m.group("pct") is not None:
+    if percent_word:
         kind, unit = _UNIT, "percent"
     else:
         upos = _skip_gap(s, pos)
@@ -410,7 +439,7 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
                 g = _GPU_AFTER_CLASSIFIER.match(s, end)
                 then = _match_surface(s, _skip_gap(s, end)) if surface == "个" else None
                 if g:
-                    kind, unit, end = _UNIT, "GPU", g.end()
+                    kind, unit, end = _UNIT, "gpus", g.end()
                 elif then is not None and then[1][1] in ("parameters", "tokens", "characters"):
                     kind, unit, factor = then[1]  # 16,000个 token
                     end = _skip_gap(s, end) + len(then[0])
@@ -418,12 +447,12 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
                 kind, end = None, pos  # "2023大会" is a year, not a count
             elif surface == "成" and base * mult > 10:
                 kind, unit, end = None, None, pos  # 成 = 10% only for 1-10成
-            elif surface == "次" and s.startswith("每秒", _skip_spaces_back(s, cs, 0) - 2):
-                kind, unit = _UNIT, "FLOPS"  # 每秒62亿亿次
+            elif surface == "次" and per_second_at >= 0:
+                kind, unit = _UNIT, "ops/s"  # 每秒62亿亿次
         else:
             g = _GPU_WORD.match(s, upos)
             if g:
-                kind, unit, end = _UNIT, "GPU", g.end()
+                kind, unit, end = _UNIT, "gpus", g.end()
     if kind is None and ar is not None and _is_ascii_alnum(s[pos:pos + 1]):
         return None  # 3D, 5G, 6B版本: part of a name
 
@@ -464,7 +493,8 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
             bare = mult == 1.0 and not has_sep
         elif cn is not None:
             bare = not has_big
-        bare = bare and not lenient
+        if lenient and bare and ar is not None and 1000 <= base <= 2999 and "." not in ar:
+            return None  # a bare "2023" as a claim value is a year
 
     # --- hedge words --------------------------------------------------------
     comparator = "gt" if more else "eq"
@@ -476,9 +506,9 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
     else:
         nxt = s[end:end + 1]
         if has_unit and unit in _TIME_UNITS and nxt == "内" \
-                and s[end + 1:end + 2] not in _NOT_AFTER["内"]:
+                and (s[end + 1:end + 2] or "\n") not in _NOT_AFTER["内"]:
             end += 1  # 3秒内: within
-            comparator = "le" if comparator == "eq" else comparator
+            comparator = "lte" if comparator == "eq" else comparator
         elif has_unit and unit in _MORE_AFTER_UNIT and nxt == "多" and not more:
             end += 1  # 半年多, 33 倍多: more than
             comparator = "gt"
@@ -486,10 +516,8 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
     if cur is not None:
         unit, start = cur
         has_unit = True
-    if unit == "FLOPS" and surface == "次":
-        start = _skip_spaces_back(s, start, floor) - 2  # include 每秒
-        if start < floor:
-            return None
+    if unit == "ops/s" and surface == "次":
+        start = per_second_at  # the span includes 每秒
     pre = _prefix_comparator(s, _skip_spaces_back(s, start, floor), floor)
     if pre is not None:
         comparator, start = pre  # the written hedge word wins over a trailing one
@@ -517,14 +545,17 @@ def _masked(s: str) -> list[tuple[int, int]]:
 
 
 def _scan(text: str, lenient: bool = False) -> list[_Cand]:
+    """Candidates left to right; ``lenient`` also keeps bare numbers (one claim value)."""
     s = text.translate(_FULLWIDTH)
-    masks = _masked(s)
+    masks = _masked(s)  # sorted, non-overlapping
+    mask_starts = [a for a, _ in masks]
     found: list[_Cand] = []
     bare: list[_Cand] = []
     last_end = 0
     for m in _CORE_RE.finditer(s):
         cs = m.start()
-        if cs < last_end or any(a <= cs < b for a, b in masks):
+        i = bisect.bisect_right(mask_starts, cs) - 1
+        if cs < last_end or (i >= 0 and cs < masks[i][1]):
             continue
         cand = _read(s, m, last_end, lenient)
         if cand is None or not math.isfinite(cand.number):
@@ -537,19 +568,21 @@ def _scan(text: str, lenient: bool = False) -> list[_Cand]:
         found.append(cand)
         last_end = cand.end
     _share_units(s, found, bare)
+    if lenient:  # bare numbers that did not join a range
+        found.extend(b for b in bare if b.bare)
     return sorted(found, key=lambda c: c.start)
 
 
 def _share_units(s: str, found: list[_Cand], bare: list[_Cand]) -> None:
     """Give list/range items the unit (and for ranges the 亿) of the last item."""
     found.sort(key=lambda c: c.start)
+    starts = [c.start for c in found]
     # Ranges: a bare "30" in "30-50亿美元" becomes 30亿美元.
     for b in bare:
-        nxt = next((c for c in found if c.start >= b.end), None)
-        if nxt is None or not _CONNECT_RANGE.fullmatch(s, b.end, nxt.start):
+        i = bisect.bisect_left(starts, b.end)
+        if i == len(found) or not _CONNECT_RANGE.fullmatch(s, b.end, found[i].start):
             continue
-        if any(b.start < c.end and c.start < b.end for c in found):
-            continue
+        nxt = found[i]
         b.mult = nxt.mult if b.mult == 1.0 else b.mult
         b.factor, b.unit, b.count, b.bare = nxt.factor, nxt.unit, nxt.count, False
         found.append(b)
@@ -593,7 +626,10 @@ def parse_number(text: str) -> float | None:
     m = _NUM_FULL.fullmatch(s)
     if m:
         mul = m.group("mul")
-        scale = _EN_SCALE["k"] if mul in ("k", "K") else _EN_WORDS.get(mul.lower(), _mult_value(mul))
+        if mul in ("k", "K"):
+            scale = 1e3
+        else:
+            scale = _EN_WORDS.get(mul.lower(), _mult_value(mul))
         value = float(m.group("ar").replace(",", "")) * scale
         return value if math.isfinite(value) else None
     if all(c in _CN_DIGITS for c in s):
