@@ -646,7 +646,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
     >>> [(q.text, q.number, q.unit, q.comparator)
     ...  for q in find_quantities("第二阶段耗费了2808 GPU小时,约合7000美元。")]
-    [('2808 GPU小时', 2808.0, 'GPU-hours', 'eq'), ('约合7000美元', 7000.0, 'USD', 'approx')]
+    [('2808 GPU小时', 2808.0, 'gpu_hours', 'eq'), ('约合7000美元', 7000.0, 'USD', 'approx')]
     >>> find_quantities("3月18日,xAI开源了Grok-1和Llama 2")
     []
     """
@@ -663,7 +663,7 @@ def normalize_value(text: str) -> tuple[float | None, str | None, str]:
     >>> normalize_value("约1万美元")
     (10000.0, 'USD', 'approx')
     >>> normalize_value("不超过200亿参数")
-    (20000000000.0, 'parameters', 'le')
+    (20000000000.0, 'parameters', 'lte')
     >>> normalize_value("Grok-1"), normalize_value("2023年")
     ((None, None, 'eq'), (None, None, 'eq'))
     """
