@@ -25,7 +25,10 @@ def copy_project(dest: Path, raw_files: list[Path] | None = None) -> Path:
     (dest / "raw").mkdir(parents=True)
     for p in raw_files if raw_files is not None else SEEDS.values():
         shutil.copy(p, dest / "raw" / p.name)
-    shutil.copy(ROOT / "README.md", dest / "README.md")
+    for doc in ("README.md", "DATASHEET.md"):
+        if (ROOT / doc).exists():
+            shutil.copy(ROOT / doc, dest / doc)
+    shutil.copytree(ROOT / "labels", dest / "labels")
     return dest
 
 

@@ -41,7 +41,7 @@ def test_check_reports_stale_splits(built, tmp_path):
     raw = root / "raw" / SEEDS["004"].name
     raw.write_text(raw.read_text(encoding="utf-8") + "\n新增的一段话。\n", encoding="utf-8")
     stale = check(root)
-    assert "documents/train-00000-of-00001.parquet" in stale
+    assert "splits/documents/train-00000-of-00001.parquet" in stale
 
 
 def test_load_dataset_offline(built, tmp_path, monkeypatch):

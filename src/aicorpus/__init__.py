@@ -7,3 +7,5 @@ Parquet (:mod:`aicorpus.parquet`); :mod:`aicorpus.build` runs those steps in ord
 """
 
 __version__ = "0.1.0"
+#: The day this version of the dataset was first published (Croissant ``datePublished``).
+RELEASE_DATE = "2026-11-25"

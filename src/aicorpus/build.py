@@ -9,6 +9,7 @@ batch goes on, so that ``inputs == published + rejected`` always holds.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -18,12 +19,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dedup, splits
+import pyarrow.parquet as pq
+
+from . import card, dedup, splits
 from .convert import FORMATS, convert, sniff
 from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
-from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, to_table, write_parquet
+from .labels import guideline_version, label_files, label_issues, read_labels
+from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, to_table, with_labels, write_parquet
 from .sources import Raw
 from .validate import Located, cross_issues, schema_issues
 
@@ -138,10 +142,11 @@ class BuildResult:
     rejected: dict[str, list[Issue]]
     report: dict
     files: dict[str, bytes]
+    label_problems: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.rejected
+        return not self.rejected and not self.label_problems
 
 
 def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR, num_proc: int = 1,
@@ -169,18 +174,35 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     lock = splits.read_lock(out / LOCK)
     assignment, conflicts = splits.assign(clusters, lock)
 
+    labels, label_problems = _labels(root, {it["id"]: it for it in items})
+
     files: dict[str, bytes] = {}
-    files[parquet_path("documents", "train")] = _parquet_bytes(to_table(sorted(documents, key=lambda d: d["id"]), DOCUMENT_FEATURES))
+    rows = {name: sorted((with_labels(it, labels.get(it["id"])) for it in items if assignment[it["id"]] == name), key=lambda it: it["id"])
+            for name in splits.SPLITS}
+    files[f"{out_dir}/{parquet_path('documents', 'train')}"] = _parquet_bytes(to_table(sorted(documents, key=lambda d: d["id"]), DOCUMENT_FEATURES))
     for name in splits.SPLITS:
-        rows = sorted((it for it in items if assignment[it["id"]] == name), key=lambda it: it["id"])
-        files[parquet_path("items", name)] = _parquet_bytes(to_table(rows, ITEM_FEATURES))
+        files[f"{out_dir}/{parquet_path('items', name)}"] = _parquet_bytes(to_table(rows[name], ITEM_FEATURES))
     # Entries of items that no longer exist stay: if a story comes back, it keeps its split.
-    files[LOCK] = splits.lock_text({**lock, **assignment}).encode()
+    files[f"{out_dir}/{LOCK}"] = splits.lock_text({**lock, **assignment}).encode()
     report = _report(converted, documents, items, assignment, clusters, pairs, near, conflicts, rejected, lock)
-    files[REPORT] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(items) - len(labels),
+                        "problems": [i.to_dict() for i in label_problems]}
+    files[f"{out_dir}/{REPORT}"] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    files.update(card.generate(root, documents, rows, report, files))
     if write:
-        _install(files, out)
-    return BuildResult(len(converted), [c.path for c in good], rejected, report, files)
+        _install(files, root)
+    return BuildResult(len(converted), [c.path for c in good], rejected, report, files, label_problems)
+
+
+def _labels(root: Path, items: dict[str, dict]) -> tuple[dict[str, dict], list[Issue]]:
+    """Hand labels that pass every check, by item id, and the problems of the others (never silently dropped)."""
+    paths = label_files(root)
+    if not paths:
+        return {}, []
+    located, problems = read_labels(paths, root)
+    problems += label_issues(located, items, version=guideline_version(root))
+    bad = {(i.file, i.line) for i in problems}
+    return {loc.record["item_id"]: loc.record for loc in located if (loc.file, loc.line) not in bad}, problems
 
 
 def _reject_duplicates(converted: list[Converted]) -> list[Converted]:
@@ -209,7 +231,7 @@ def _parquet_bytes(table) -> bytes:
 
 
 def _install(files: dict[str, bytes], out: Path) -> None:
-    """Write every file to a temporary folder beside ``out``, then rename each into place."""
+    """Write every file to a temporary folder in ``out``, then rename each into place."""
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
@@ -249,25 +271,28 @@ def _report(converted, documents, items, assignment, clusters, pairs, near, conf
 
 
 def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR) -> list[str]:
-    """Names of generated files in ``out_dir`` that differ from a fresh build (empty: up to date).
+    """Generated files (relative to ``root``) that differ from a fresh build; empty when up to date.
 
     Parquet files are compared by content (schema, metadata and rows), so a
-    new pyarrow that writes different bytes for the same data is not stale.
+    new pyarrow that writes different bytes for the same data is not stale;
+    plots are compared through the figures they draw (in the build report).
     """
+    root = Path(root)
     result = build(root, raw_dir=raw_dir, out_dir=out_dir, write=False)
-    out = Path(root) / out_dir
     stale = []
     for name, data in result.files.items():
-        target = out / name
-        if not target.exists():
+        target = root / name
+        if name.endswith(".png"):
+            if not target.exists():
+                stale.append(name)
+        elif not target.exists():
             stale.append(name)
         elif name.endswith(".parquet"):
-            import io
-
-            import pyarrow.parquet as pq
-
             fresh = pq.read_table(io.BytesIO(data))
             if not fresh.equals(read_table(target), check_metadata=True):
+                stale.append(name)
+        elif name == card.CROISSANT:
+            if card.without_hashes(target.read_bytes()) != card.without_hashes(data):
                 stale.append(name)
         elif target.read_bytes() != data:
             stale.append(name)

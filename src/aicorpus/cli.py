@@ -98,13 +98,14 @@ def _build(args) -> int:
     progress = sys.stderr.isatty() and not args.no_progress
     result = build_mod.build(args.root, num_proc=args.num_proc, progress=progress)
     r = result.report
-    for path, issues in result.rejected.items():
-        for issue in issues:
-            print(issue.format(), file=sys.stderr)
+    for issue in [i for issues in result.rejected.values() for i in issues] + result.label_problems:
+        print(issue.format(), file=sys.stderr)
     print(f"{result.inputs} inputs: {len(result.published)} published, {len(result.rejected)} rejected; "
           f"{r['items']} items ({', '.join(f'{k} {v}' for k, v in r['items_per_split'].items())})")
     lost = sum(c["lost"] for c in r["coverage"].values())
     print(f"coverage: {sum(c['nonblank_lines'] for c in r['coverage'].values())} non-blank lines, {lost} lost")
+    print(f"labels: {r['labels']['labeled_items']} items labeled, {r['labels']['unlabeled_items']} not yet, "
+          f"{len(result.label_problems)} label problems")
     return 0 if result.ok else 1
 
 

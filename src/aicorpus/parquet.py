@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features, List, Value
+from datasets import ClassLabel, Features, List, Value
 
 from .convert.base import METADATA_FIELDS
+from .labels import topic_ids
 
 _S, _I = Value("string"), Value("int32")
 _PY = {str: _S, int: Value("int64"), bool: Value("bool")}
@@ -39,8 +40,25 @@ ITEM_FEATURES = Features(
         "id": _S, "document_id": _S, "position": _I, "section": _S, "kicker": _S, "subtitle": _S, "title": _S,
         "text": _S, "links": List(LINK), "images": List(IMAGE), "captions": List(_S), "commentary": _S,
         "questions": List(_S), "line_start": _I, "line_end": _I, "raw_start": _I, "raw_end": _I,
+        # hand labels (null label_version: not labeled yet)
+        "label_version": _S,
+        "topics": List(ClassLabel(names=topic_ids())),
+        "claims": List(
+            {"subject": _S, "predicate": _S, "value": _S, "number": Value("float64"), "unit": _S, "comparator": _S,
+             "time": _S, "evidence": _S, "start": _I, "end": _I, "note": _S}
+        ),
     }
 )
+
+
+def with_labels(item: dict, label: dict | None) -> dict:
+    """The item row as published: its record plus its hand label (topics as class indices)."""
+    if label is None:
+        return {**item, "label_version": None, "topics": [], "claims": []}
+    index = {t: n for n, t in enumerate(topic_ids())}
+    # numbers are published as float64 (6.2e17 is exact as an int in JSON, not in Arrow's strict cast)
+    claims = [{**c, "number": None if c["number"] is None else float(c["number"])} for c in label["claims"]]
+    return {**item, "label_version": label["guideline_version"], "topics": [index[t] for t in label["topics"]], "claims": claims}
 
 
 def to_table(records: Iterable[dict], features: Features) -> pa.Table:

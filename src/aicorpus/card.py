@@ -1,0 +1,337 @@
+"""Generated documentation: figures in README.md and DATASHEET.md, croissant.json, plots.
+
+Prose is written by people; every figure sits between
+``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` and is
+rewritten by each build from the data, so the documents cannot drift from it
+(``aicorpus check`` compares them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from . import RELEASE_DATE, __version__
+from .labels import taxonomy, topic_ids
+from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES
+from .splits import SPLITS
+
+README, DATASHEET, CROISSANT = "README.md", "DATASHEET.md", "croissant.json"
+PLOTS = "docs/plots"
+RESULTS = "results"
+
+FIELD_DOCS = {
+    "documents": {
+        "id": "`linuxcn-<article id>`, else `<format>-<first 12 hex of the raw file's sha256>`",
+        "format": "converter that read the file: linuxcn, wechat, jekyll, digest, plaintext",
+        "source": "publisher or site as the document names it; `unknown` where it does not",
+        "title": "document title; null where the source has none",
+        "authors": "authors as the source gives them",
+        "published": "ISO 8601 date or date-time (+08:00 for Beijing time); null where the source gives no date",
+        "url": "the document's own URL, where known",
+        "tags": "the source's own tags",
+        "highlights": "the document's highlight list (linux.cn summary lines, the digest's 看点)",
+        "text": "cleaned full text: Markdown removed, link anchor text kept, images out",
+        "images": "images of the document itself (src as written, alt)",
+        "metadata": "source metadata as typed fields (views, comments, series number, place, reading statistics ...)",
+        "n_items": "number of items (stories) in the document",
+        "raw_path": "path of the raw file in the repository",
+        "raw_sha256": "sha256 of the raw file's bytes",
+        "raw_encoding": "how the raw bytes were decoded: utf-8, utf-8-sig or gb18030",
+        "coverage": "line accounting: non-blank raw lines found in items, in the document only, or dropped (with each drop's line and reason)",
+    },
+    "items": {
+        "id": "`<document id>-<first 8 hex of sha256 of the story key>` (title letters and digits, else the opening words)",
+        "document_id": "the document the item belongs to",
+        "position": "0-based position of the item in its document",
+        "section": "section heading the item sits under (day, column, 回音 ...)",
+        "kicker": "short label before the headline (WeChat `kicker：headline`)",
+        "subtitle": "line under the headline (WeChat)",
+        "title": "headline; null where the source has none (plain text)",
+        "text": "cleaned text of the story",
+        "links": "links with anchor text, URL and role (source, fulltext, related, inline)",
+        "images": "images of the story",
+        "captions": "illustration credit lines",
+        "commentary": "the editor's comment (linux.cn 老王点评)",
+        "questions": "questions the source asks about the story (探索之问)",
+        "line_start": "first raw line of the story (1-based)",
+        "line_end": "last raw line of the story",
+        "raw_start": "character offset of the story's first line in the decoded raw file",
+        "raw_end": "character offset just past the story's last line",
+        "label_version": "annotation guideline version of the hand label; null when not labeled",
+        "topics": "hand-labeled topics (class labels from schema/topics.json), main topic first",
+        "claims": "hand-labeled atomic claims: subject, predicate, value, number, unit, comparator, time, evidence and its start/end in `text`, note",
+    },
+}
+
+
+def generate(root: Path, documents: list[dict], rows: dict[str, list[dict]], report: dict, files: dict[str, bytes]) -> dict[str, bytes]:
+    """README.md and DATASHEET.md with their generated blocks filled, croissant.json, and plots."""
+    s = stats(documents, rows, report)
+    blocks = render_blocks(s, results_table(root))
+    out: dict[str, bytes] = {}
+    for name in (README, DATASHEET):
+        path = Path(root) / name
+        if path.exists():
+            out[name] = fill(path.read_text(encoding="utf-8"), blocks).encode()
+    out[CROISSANT] = croissant(documents, files)
+    out.update(plots(s))
+    return out
+
+
+def stats(documents: list[dict], rows: dict[str, list[dict]], report: dict) -> dict:
+    """Every figure the documents show, computed from the records (a plain dict, also in tests)."""
+    items = [it for split in SPLITS for it in rows[split]]
+    split_of = {it["id"]: split for split in SPLITS for it in rows[split]}
+    fmt_of = {d["id"]: d["format"] for d in documents}
+    names = topic_ids()
+    by_format = {}
+    for d in sorted(documents, key=lambda d: d["format"]):
+        row = by_format.setdefault(d["format"], {"source": d["source"], "documents": 0, "items": 0, **{s: 0 for s in SPLITS}, "characters": 0})
+        row["documents"] += 1
+    for it in items:
+        row = by_format[fmt_of[it["document_id"]]]
+        row["items"] += 1
+        row[split_of[it["id"]]] += 1
+        row["characters"] += len(it["text"])
+    dated = sorted(d["published"][:10] for d in documents if d["published"])
+    labeled = [it for it in items if it["label_version"]]
+    claims = [len(it["claims"]) for it in labeled]
+    return {
+        "documents": len(documents),
+        "items": len(items),
+        "items_per_split": {s: len(rows[s]) for s in SPLITS},
+        "by_format": by_format,
+        "dates": {"first": dated[0] if dated else None, "last": dated[-1] if dated else None, "undated": len(documents) - len(dated)},
+        "months": [[f, m, n] for (f, m), n in sorted(Counter((d["format"], (d["published"] or "undated")[:7]) for d in documents).items())],
+        "coverage": report["coverage"],
+        "near_duplicates": report["near_duplicates"],
+        "labeled_per_split": {s: sum(1 for it in rows[s] if it["label_version"]) for s in SPLITS},
+        "topics_per_split": {names[k]: {s: sum(1 for it in rows[s] for t in it["topics"] if t == k) for s in SPLITS} for k in range(len(names))},
+        "claims": {
+            "total": sum(claims),
+            "numeric": sum(1 for it in labeled for c in it["claims"] if c["number"] is not None),
+            "per_item_mean": round(statistics.mean(claims), 2) if claims else None,
+            "per_item_min": min(claims) if claims else None,
+            "per_item_max": max(claims) if claims else None,
+            "histogram": dict(sorted(Counter(claims).items())),
+            "predicates": dict(sorted(Counter(c["predicate"] for it in labeled for c in it["claims"]).items())),
+        },
+    }
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_blocks(s: dict, results: str) -> dict[str, str]:
+    """Markdown for every generated block, by marker name."""
+    en = {t["id"]: t["name_en"] for t in taxonomy()["topics"]}
+    fmt_rows = [[f, r["source"], r["documents"], r["items"], *(r[x] for x in SPLITS), r["characters"]] for f, r in s["by_format"].items()]
+    fmt_rows.append(["**all**", "", s["documents"], s["items"], *(s["items_per_split"][x] for x in SPLITS), sum(r["characters"] for r in s["by_format"].values())])
+    d = s["dates"]
+    composition = "\n\n".join([
+        _table(["format", "source", "documents", "items", *SPLITS, "item characters"], fmt_rows),
+        f"Publication dates run from {d['first']} to {d['last']}; {d['undated']} documents give no date (published is null).",
+        f"![Documents per source and month]({PLOTS}/documents_per_month.png)",
+    ])
+    cov_rows = [[p, c["nonblank_lines"], c["in_items"], c["in_document"], c["dropped"], c["lost"]] for p, c in s["coverage"].items()]
+    coverage = _table(["raw file", "non-blank lines", "in items", "in document only", "dropped with a reason", "lost"], cov_rows)
+    nd = s["near_duplicates"]
+    pairs = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["pairs"]]
+    below = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["closest_below_threshold"]]
+    near = "\n\n".join([
+        f"Method: {nd['method']}; pairs at or above {nd['threshold']} are near-duplicates; clusters are their connected components "
+        f"and always share a split. {len(nd['clusters'])} clusters of more than one item; {len(nd['clusters_spanning_splits'])} clusters span splits.",
+        "Pairs at or above the threshold:",
+        _table(["item a", "item b", "cosine", "title a", "title b"], pairs) if pairs else "(none)",
+        "Closest pairs below the threshold:",
+        _table(["item a", "item b", "cosine", "title a", "title b"], below) if below else "(none)",
+    ])
+    c = s["claims"]
+    topic_rows = [[t, en[t], *(s["topics_per_split"][t][x] for x in SPLITS)] for t in s["topics_per_split"]]
+    labels = "\n\n".join([
+        f"Labeled items per split: " + ", ".join(f"{x} {s['labeled_per_split'][x]} of {s['items_per_split'][x]}" for x in SPLITS) + ".",
+        _table(["topic", "name", *SPLITS], topic_rows),
+        f"![Topic distribution per split]({PLOTS}/topics_per_split.png)",
+        f"Claims: {c['total']} in all, {c['numeric']} with a number; per labeled item mean {c['per_item_mean']}, "
+        f"min {c['per_item_min']}, max {c['per_item_max']}.",
+        _table(["predicate", "claims"], [[k, v] for k, v in c["predicates"].items()]) if c["predicates"] else "",
+        f"![Claims per item]({PLOTS}/claims_per_item.png)",
+    ])
+    summary = (f"{s['documents']} documents, {s['items']} items ("
+               + ", ".join(f"{x} {s['items_per_split'][x]}" for x in SPLITS)
+               + f"); {sum(s['labeled_per_split'].values())} items carry hand labels.")
+    fields = "\n\n".join(
+        f"**{config}**\n\n" + _table(["field", "type", "description"], [[f"`{k}`", _type(v), FIELD_DOCS[config].get(k, "")] for k, v in feats.items()])
+        for config, feats in (("items", ITEM_FEATURES), ("documents", DOCUMENT_FEATURES))
+    )
+    return {"composition": composition, "coverage": coverage, "near-duplicates": near, "labels": labels,
+            "summary": summary, "fields": fields, "results": results}
+
+
+def _type(feature) -> str:
+    from datasets import ClassLabel, List, Value
+
+    if isinstance(feature, Value):
+        return feature.dtype
+    if isinstance(feature, ClassLabel):
+        return "class label"
+    if isinstance(feature, List):
+        return f"list of {_type(feature.feature)}"
+    if isinstance(feature, dict):
+        return "struct"
+    return type(feature).__name__
+
+
+def results_table(root: Path) -> str:
+    """Headline figures of every committed baseline result (results/<task>/<baseline>.json)."""
+    paths = sorted((Path(root) / RESULTS).glob("*/*.json"))
+    if not paths:
+        return "(no baseline results yet: run `python scripts/run_baselines.py`)"
+    rows = []
+    for p in paths:
+        r = json.loads(p.read_text(encoding="utf-8"))
+        for name, value in r.get("headline", {}).items():
+            lo, hi = r.get("ci", {}).get(name, [None, None])
+            rows.append([r["task"], r["baseline"], r.get("protocol", ""), name, f"{value:.3f}",
+                         f"[{lo:.3f}, {hi:.3f}]" if lo is not None else "", r.get("n_items", "")])
+    return _table(["task", "baseline", "protocol", "metric", "value", "95% CI", "n"], rows)
+
+
+_BLOCK = re.compile(r"(<!-- BEGIN GENERATED: ([\w-]+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.S)
+
+
+def fill(text: str, blocks: dict[str, str]) -> str:
+    """Replace the content of every marker pair whose name is in ``blocks``.
+
+    >>> fill("a\\n<!-- BEGIN GENERATED: x -->\\nold\\n<!-- END GENERATED: x -->\\n", {"x": "new"})
+    'a\\n<!-- BEGIN GENERATED: x -->\\nnew\\n<!-- END GENERATED: x -->\\n'
+    """
+    return _BLOCK.sub(lambda m: m.group(1) + (blocks[m.group(2)].rstrip("\n") + "\n" if m.group(2) in blocks else m.group(3)) + m.group(4), text)
+
+
+def markers(text: str) -> list[str]:
+    """Names of the generated blocks in ``text``."""
+    return [m.group(2) for m in _BLOCK.finditer(text)]
+
+
+def croissant(documents: list[dict], files: dict[str, bytes]) -> bytes:
+    """Croissant 1.1 JSON-LD: every Parquet file with its sha256, a record set per config."""
+    parquet = sorted(name for name in files if name.endswith(".parquet"))
+    distribution = [{
+        "@type": "cr:FileObject", "@id": name, "name": name, "contentUrl": name, "encodingFormat": "application/x-parquet",
+        "sha256": hashlib.sha256(files[name]).hexdigest(),
+    } for name in parquet]
+    record_sets = []
+    for config, feats in (("documents", DOCUMENT_FEATURES), ("items", ITEM_FEATURES)):
+        record_sets.append({
+            "@type": "cr:RecordSet", "@id": config, "name": config,
+            "description": f"The {config} config; one record per {config[:-1]}.",
+            "field": [_field(config, k, v, [n for n in parquet if f"/{config}/" in n]) for k, v in feats.items()],
+        })
+    doc = {
+        "@context": _CONTEXT,
+        "@type": "sc:Dataset",
+        "conformsTo": "http://mlcommons.org/croissant/1.1",
+        "name": "aicorpus",
+        "description": "Chinese AI-industry news as validated records with hand labels for topic tagging and claim extraction.",
+        "license": "https://creativecommons.org/licenses/by-nc/4.0/",
+        "url": "https://huggingface.co/datasets/aicorpus/aicorpus",
+        "version": __version__,
+        "datePublished": RELEASE_DATE,
+        "citeAs": "aicorpus maintainers (2026). aicorpus: Chinese AI-industry news records and benchmarks.",
+        "distribution": distribution,
+        "recordSet": record_sets,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _field(config: str, name: str, feature, sources: list[str]) -> dict:
+    from datasets import ClassLabel, List, Value
+
+    dtype = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "float64": "sc:Float", "bool": "sc:Boolean"}
+    field = {"@type": "cr:Field", "@id": f"{config}/{name}", "name": name,
+             "source": {"fileObject": {"@id": sources[0]}, "extract": {"column": name}}}
+    inner = feature.feature if isinstance(feature, List) else feature
+    if isinstance(feature, List):
+        field["repeated"] = True
+    if isinstance(inner, Value):
+        field["dataType"] = dtype[inner.dtype]
+    elif isinstance(inner, ClassLabel):
+        field["dataType"] = "sc:Integer"
+    else:  # a struct: its sub-fields
+        field["subField"] = [{"@type": "cr:Field", "@id": f"{config}/{name}/{k}", "name": k,
+                              "dataType": dtype[v.dtype] if isinstance(v, Value) else "sc:Text",
+                              "source": {"fileObject": {"@id": sources[0]}, "extract": {"column": name}}}
+                             for k, v in inner.items()]
+    return field
+
+
+_CONTEXT = {
+    "@language": "en", "@vocab": "https://schema.org/", "citeAs": "cr:citeAs", "column": "cr:column", "conformsTo": "dct:conformsTo",
+    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/", "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "dct": "http://purl.org/dc/terms/", "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject", "fileSet": "cr:fileSet",
+    "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath", "key": "cr:key",
+    "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path", "recordSet": "cr:recordSet", "references": "cr:references",
+    "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace", "sc": "https://schema.org/", "separator": "cr:separator",
+    "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform", "samplingRate": "cr:samplingRate",
+    "equivalentProperty": "cr:equivalentProperty",
+}
+
+
+def without_hashes(data: bytes) -> bytes:
+    """croissant.json without its sha256 values: what ``check`` compares (hashes follow the Parquet writer's bytes)."""
+    return re.sub(rb'"sha256": "[0-9a-f]{64}"', b'"sha256": ""', data)
+
+
+def plots(s: dict) -> dict[str, bytes]:
+    """PNG charts drawn from the figures in ``s`` (deterministic: Agg backend, no metadata)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = {}
+
+    def save(fig, name):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80, metadata={"Software": None}, bbox_inches="tight")
+        plt.close(fig)
+        out[f"{PLOTS}/{name}"] = buf.getvalue()
+
+    topics = list(s["topics_per_split"])
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.27
+    for k, split in enumerate(SPLITS):
+        ax.bar([i + (k - 1) * width for i in range(len(topics))], [s["topics_per_split"][t][split] for t in topics], width, label=split)
+    ax.set_xticks(range(len(topics)), topics, rotation=45, ha="right")
+    ax.set_ylabel("items")
+    ax.set_title("Topic distribution per split")
+    ax.legend()
+    save(fig, "topics_per_split.png")
+
+    hist = s["claims"]["histogram"]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar([int(k) for k in hist], list(hist.values()))
+    ax.set_xlabel("claims in the item")
+    ax.set_ylabel("labeled items")
+    ax.set_title("Claims per item")
+    save(fig, "claims_per_item.png")
+
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    labels = [f"{f} {m}" for f, m, _ in s["months"]]
+    ax.bar(range(len(labels)), [n for _, _, n in s["months"]])
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_ylabel("documents")
+    ax.set_title("Documents per source and month")
+    save(fig, "documents_per_month.png")
+    return out
