@@ -135,7 +135,7 @@ def cross_issues(documents: Iterable[Located], items: Iterable[Located], *, comp
 
     >>> doc = Located({"id": "d", "n_items": 1, "published": None}, "a.jsonl", 1)
     >>> [i.rule for i in cross_issues([doc], [Located({"id": "i", "document_id": "x", "position": 0}, "b.jsonl", 4)])]
-    ['unknown-document', 'item-count', 'positions']
+    ['unknown-document', 'item-count']
     """
     issues: list[Issue] = []
     documents, items = list(documents), list(items)
