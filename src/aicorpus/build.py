@@ -296,4 +296,6 @@ def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
                 stale.append(name)
         elif target.read_bytes() != data:
             stale.append(name)
-    return stale
+    from .bench.runner import stale_results  # results depend on labels and items: rerun the baselines
+
+    return stale + stale_results(root)

@@ -192,18 +192,19 @@ def _type(feature) -> str:
 
 
 def results_table(root: Path) -> str:
-    """Headline figures of every committed baseline result (results/<task>/<baseline>.json)."""
+    """Headline figures with 95% CIs of every committed baseline result (results/<task>/<baseline>.json)."""
     paths = sorted((Path(root) / RESULTS).glob("*/*.json"))
     if not paths:
         return "(no baseline results yet: run `python scripts/run_baselines.py`)"
     rows = []
     for p in paths:
         r = json.loads(p.read_text(encoding="utf-8"))
-        for name, value in r.get("headline", {}).items():
-            lo, hi = r.get("ci", {}).get(name, [None, None])
-            rows.append([r["task"], r["baseline"], r.get("protocol", ""), name, f"{value:.3f}",
-                         f"[{lo:.3f}, {hi:.3f}]" if lo is not None else "", r.get("n_items", "")])
-    return _table(["task", "baseline", "protocol", "metric", "value", "95% CI", "n"], rows)
+        for protocol, v in r["protocols"].items():
+            cells = [f"{v['headline'][k]:.3f} [{v['ci'][k][0]:.3f}, {v['ci'][k][1]:.3f}]" for k in v["headline"]]
+            rows.append([r["task"], r["baseline"], protocol, v["n_items"], "; ".join(f"{k} {c}" for k, c in zip(v["headline"], cells))])
+    return ("Headline figures with 95% bootstrap confidence intervals over items (seed 0). `fixed_split`: trained on train, "
+            "scored on test; `grouped_cv`: 5-fold cross-validation over all labeled items, grouped by near-duplicate cluster.\n\n"
+            + _table(["task", "baseline", "protocol", "n", "figures"], rows))
 
 
 _BLOCK = re.compile(r"(<!-- BEGIN GENERATED: ([\w-]+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.S)

@@ -40,11 +40,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="exit 1 when splits/ is stale against raw/ and the code")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
 
+    p = sub.add_parser("bench", help="benchmark: score predictions against the hand labels")
+    bench = p.add_subparsers(dest="bench_command", required=True)
+    q = bench.add_parser("score", help="score a prediction file (JSONL) on one split")
+    q.add_argument("--task", choices=("topics", "claims"), required=True)
+    q.add_argument("--predictions", type=Path, required=True, help='JSONL: {"item_id": ..., "topics": [...]} or {"item_id": ..., "claims": [...]}')
+    q.add_argument("--split", default="test", choices=("train", "validation", "test"))
+    q.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    q.add_argument("--json", action="store_true", help="print one JSON object with every figure")
+
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check}[args.command](args)
+    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "bench": _bench}[args.command](args)
 
 
 def _convert(args) -> int:
@@ -107,6 +116,19 @@ def _build(args) -> int:
     print(f"labels: {r['labels']['labeled_items']} items labeled, {r['labels']['unlabeled_items']} not yet, "
           f"{len(result.label_problems)} label problems")
     return 0 if result.ok else 1
+
+
+def _bench(args) -> int:
+    from .bench.score import format_table, score
+    from .errors import AicorpusError
+
+    try:
+        result = score(args.task, args.predictions, args.split, args.root)
+    except AicorpusError as exc:
+        print(f"Error: {exc.issue.format()}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_table(result))
+    return 0
 
 
 def _check(args) -> int:

@@ -138,7 +138,7 @@ def _topic_rows(r: dict, level: int) -> list[str]:
     for label, s in r["per_label"].items():
         rows.append(f"{label:<22}{s['precision']:>10.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{s['support']:>9d}")
     if r.get("labels_without_support"):
-        rows.append(f"no gold item has {', '.join(r['labels_without_support'])}: each counts 0 in macro F1")
+        rows.append(f"no gold item has {', '.join(r['labels_without_support'])}: macro F1 counts such a topic (as 0) only where it was predicted")
     return rows
 
 
