@@ -68,10 +68,12 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
     try:
         if path.is_symlink() and root.resolve() not in path.resolve().parents:
             raise AicorpusError(Issue(name, "path-escape", "the file is a link that points outside the project", hint="copy the file into raw/ instead of linking it"))
-        raw = Raw.from_bytes(name if not name.startswith("/") else path.name, path.read_bytes())
+        raw = Raw.from_bytes(name, path.read_bytes())
         fmt = fmt or sniff(raw)
         draft = convert(raw, fmt)
         document, items = to_records(raw, draft)
+        if name.startswith("/"):  # a file outside the project: records keep a relative path, errors the full one
+            document["raw_path"] = path.name
         coverage = trace(raw, draft.drops, document, items, FORMATS[fmt].MARKERS)
         lost = coverage.pop("lost_lines")
         document["coverage"] = coverage
