@@ -293,14 +293,20 @@ def published_documents(splits_dir: Path) -> dict[str, str]:
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the files inside folders named; in folders, documentation
+    (README files, and anything in labels/ that is not JSONL, such as GUIDELINES.md) is skipped."""
     out = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".") and not _is_doc(q))
         else:
             out.append(p)
     return out
+
+
+def _is_doc(path: Path) -> bool:
+    return path.name.lower() == "readme.md" or (path.parent.name == "labels" and path.suffix not in RECORD_SUFFIXES)
 
 
 def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]], list[Issue]]:
