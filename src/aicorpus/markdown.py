@@ -18,11 +18,11 @@ _MD = MarkdownIt("commonmark")
 
 @dataclass(frozen=True)
 class Block:
-    """A top-level Markdown block: its kind and 1-based line span in the source.
+    """A top-level Markdown block: its kind, 1-based line span, source and parsed tokens.
 
     ``kind`` is ``heading``, ``paragraph``, ``blockquote``, ``list``, ``code``,
     ``html`` or ``hr``; ``level`` is the heading level; ``items`` holds the line
-    spans of a list's items.
+    spans of a list's items. ``render`` reuses the tokens: a document is parsed once.
     """
 
     kind: str
@@ -31,6 +31,10 @@ class Block:
     source: str
     level: int = 0
     items: tuple[tuple[int, int], ...] = ()
+    tokens: tuple = field(default=(), repr=False, compare=False)
+
+    def render(self, *, base_url: str | None = None, role: str = "inline") -> "Rendered":
+        return render_tokens(self.tokens, base_url=base_url, role=role)
 
 
 _KINDS = {"heading_open": "heading", "paragraph_open": "paragraph", "blockquote_open": "blockquote",
@@ -46,20 +50,24 @@ def blocks(lines: list[str], first_line: int = 1) -> list[Block]:
     """
     out: list[Block] = []
     tokens = _MD.parse("\n".join(lines))
-    for i, token in enumerate(tokens):
-        if token.level != 0 or token.type not in _KINDS or token.map is None:
-            continue
-        start, end = token.map[0], _trim(lines, *token.map)
-        items: list[tuple[int, int]] = []
-        if token.type.endswith("list_open"):
-            for t in tokens[i + 1 :]:
-                if t.type.endswith("list_close") and t.level == 0:
-                    break
-                if t.type == "list_item_open" and t.level == 1 and t.map:
-                    items.append((t.map[0] + first_line, _trim(lines, *t.map) - 1 + first_line))
-        level = int(token.tag[1]) if token.type == "heading_open" else 0
-        out.append(Block(_KINDS[token.type], start + first_line, end - 1 + first_line,
-                         "\n".join(lines[start:end]), level, tuple(items)))
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        j = i + 1
+        if token.nesting == 1:  # an opening token: the block runs to its closing token at level 0
+            while j < len(tokens) and not (tokens[j].level == 0 and tokens[j].nesting == -1):
+                j += 1
+            j += 1
+        if token.level == 0 and token.type in _KINDS and token.map is not None:
+            start, end = token.map[0], _trim(lines, *token.map)
+            items = tuple(
+                (t.map[0] + first_line, _trim(lines, *t.map) - 1 + first_line)
+                for t in tokens[i + 1 : j] if t.type == "list_item_open" and t.level == 1 and t.map
+            ) if token.type.endswith("list_open") else ()
+            level = int(token.tag[1]) if token.type == "heading_open" else 0
+            out.append(Block(_KINDS[token.type], start + first_line, end - 1 + first_line,
+                             "\n".join(lines[start:end]), level, items, tuple(tokens[i:j])))
+        i = j
     return out
 
 
@@ -93,17 +101,27 @@ def render(markdown: str, *, base_url: str | None = None, role: str = "inline") 
     >>> r.text, r.links, r.images
     ('见 报道。\\n一\\n二', [{'text': '报道', 'url': 'https://linux.cn/a.html', 'role': 'inline'}], [{'src': '/p.jpg', 'alt': ''}])
     """
+    return render_tokens(_MD.parse(markdown), base_url=base_url, role=role)
+
+
+def render_tokens(tokens, *, base_url: str | None = None, role: str = "inline") -> Rendered:
+    """Render already parsed tokens (see :func:`render`)."""
     out = Rendered("")
-    blocks: list[str] = []
-    for token in _MD.parse(markdown):
+    parts: list[str] = []
+    for token in tokens:
         if token.type == "inline":
-            blocks.append(_inline(token.children or [], out, base_url, role))
+            parts.append(_inline(token.children or [], out, base_url, role))
         elif token.type in ("fence", "code_block"):
-            blocks.append(token.content.rstrip("\n"))
+            parts.append(token.content.rstrip("\n"))
         elif token.type == "html_block":
-            blocks.append(_strip_html(token.content).strip())
-    out.text = squeeze(_ruby("\n".join(b for b in (b.strip() for b in blocks) if b)))
+            parts.append(_strip_html(token.content).strip())
+    out.text = squeeze(_ruby("\n".join(b for b in (b.strip() for b in parts) if b)))
     return out
+
+
+def join_text(rendered: list[Rendered]) -> str:
+    """The text of consecutive blocks, as :func:`render` of their source would give it."""
+    return "\n".join(r.text for r in rendered if r.text)
 
 
 def _inline(children, out: Rendered, base_url: str | None, role: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..markdown import blocks, link, render
+from ..markdown import blocks, join_text, link
 from ..sources import Raw
 from .base import Draft, ItemDraft, metadata, strip_decoration
 
@@ -34,11 +34,12 @@ def convert(raw: Raw) -> Draft:
     >>> len(d.highlights), d.metadata["original_chars"], d.items[0].section, d.items[0].title
     (10, 104112, '产品介绍', '中程AI初学教程')
     """
-    draft = Draft(format="digest", source="unknown", text=render(raw.text).text, metadata=metadata())
+    parsed = blocks(raw.lines)
+    rendered = [b.render() for b in parsed]
+    draft = Draft(format="digest", source="unknown", text=join_text(rendered), metadata=metadata())
     section: str | None = None
     item: ItemDraft | None = None
-    for b in blocks(raw.lines):
-        r = render(b.source)
+    for b, r in zip(parsed, rendered):
         if b.kind == "heading" and b.level <= 2:
             section, item = r.text.strip(), None
         elif b.kind == "heading":

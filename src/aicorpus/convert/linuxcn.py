@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..frontmatter import parse_front_matter
-from ..markdown import blocks, link, render
+from ..markdown import blocks, join_text, link, render
 from ..sources import Raw
 from .base import Draft, ItemDraft, image_only, metadata
 
@@ -81,12 +81,13 @@ def convert(raw: Raw) -> Draft:
     _account_front_matter(draft, fm)
 
     body = raw.lines[fm.body_start - 1 :]
-    draft.text = render("\n".join(body), base_url=SITE).text
+    parsed = blocks(body, first_line=fm.body_start)
+    rendered = [b.render(base_url=SITE) for b in parsed]
+    draft.text = join_text(rendered)
     pending: list[tuple[int, dict]] = []  # illustrations seen since the last story; they belong to the next one
     item: ItemDraft | None = None
     section = None
-    for b in blocks(body, first_line=fm.body_start):
-        r = render(b.source, base_url=SITE)
+    for b, r in zip(parsed, rendered):
         if b.kind == "heading" and b.level <= 3:
             heading = _NUMBERED.sub("", r.text)
             if heading == "回音":  # follow-ups: each bullet is a story of its own

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..markdown import blocks, render
+from ..markdown import blocks, join_text
 from ..sources import Raw
 from .base import Draft, ItemDraft, metadata
 
@@ -35,17 +35,19 @@ def convert(raw: Raw) -> Draft:
     >>> d.published, d.metadata["place"], [(i.kicker, i.title) for i in d.items][:1]
     ('2023-03-19T12:00:00+08:00', '北京', [('低成本', '斯坦福大学发布 Alpaca7B')])
     """
-    draft = Draft(format="wechat", source="WeChat", text=render(raw.text).text)
     bs = blocks(raw.lines)
+    rs = [b.render() for b in bs]
+    texts = [r.text.strip() for r in rs]
+    draft = Draft(format="wechat", source="WeChat", text=join_text(rs))
+    starts = [i for i in range(len(bs)) if _opens_story(bs, texts, i)]
+    last_structure = max([i for i, b in enumerate(bs) if b.kind == "heading"] + starts, default=-1)
     section: str | None = None
     item: ItemDraft | None = None
     in_lead = True
     closing = False
     i = 0
     while i < len(bs):
-        b = bs[i]
-        r = render(b.source)
-        line = r.text.strip()
+        b, r, line = bs[i], rs[i], texts[i]
         if b.kind == "heading" and b.level <= 2 and draft.title is None:
             draft.title = line
         elif in_lead and b.kind == "paragraph" and r.links and r.text == r.links[0]["text"] and draft.url is None:
@@ -61,15 +63,14 @@ def convert(raw: Raw) -> Draft:
             _add_author(draft, m["author"])
         elif b.kind == "heading":
             section, item, in_lead = line, None, False
-        elif section is not None and not closing and _opens_story(bs, i):
+        elif section is not None and not closing and i in starts:
             k = _KICKER.match(line)
-            sub = bs[i + 1]
-            item = ItemDraft(b.start, sub.end, title=k["headline"].strip(), kicker=k["kicker"].strip(),
-                             subtitle=render(sub.source).text.strip(), section=section)
+            item = ItemDraft(b.start, bs[i + 1].end, title=k["headline"].strip(), kicker=k["kicker"].strip(),
+                             subtitle=texts[i + 1], section=section)
             draft.items.append(item)
             i += 2
             continue
-        elif item is not None and not closing and _CLOSING.match(line) and _no_story_after(bs, i):
+        elif item is not None and not closing and _CLOSING.match(line) and i > last_structure:
             closing, item = True, None  # the article's own ending: document text only
         elif item is not None:
             if line in _PLACEHOLDER:
@@ -83,22 +84,16 @@ def convert(raw: Raw) -> Draft:
     return draft
 
 
-def _opens_story(bs, i: int) -> bool:
-    """A kicker line followed by a short subtitle paragraph and then more text."""
+def _opens_story(bs, texts: list[str], i: int) -> bool:
+    """A kicker line followed by a short subtitle paragraph."""
     b = bs[i]
     if b.kind != "paragraph" or b.start != b.end or i + 1 >= len(bs):
         return False
-    line = render(b.source).text.strip()
-    k = _KICKER.match(line)
-    if not k or line.endswith(("。", "：", ":")):
+    line = texts[i]
+    if not _KICKER.match(line) or line.endswith(("。", "：", ":")):
         return False
     sub = bs[i + 1]
-    sub_text = render(sub.source).text.strip()
-    return sub.kind == "paragraph" and sub.start == sub.end and 0 < len(sub_text) <= 50
-
-
-def _no_story_after(bs, i: int) -> bool:
-    return not any(bs[j].kind == "heading" or _opens_story(bs, j) for j in range(i + 1, len(bs)))
+    return sub.kind == "paragraph" and sub.start == sub.end and 0 < len(texts[i + 1]) <= 50
 
 
 def _add_author(draft: Draft, name: str) -> None:
