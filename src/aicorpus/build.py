@@ -1,24 +1,34 @@
-"""The pipeline: read → convert → trace coverage → validate → cluster → split → write.
+"""The pipeline: read → convert → validate → cluster → split → write, streaming.
 
-Each step is a plain function; :func:`build` runs them in order and
-:func:`check` rebuilds into a temporary folder to tell whether ``splits/``
-is stale. Input problems never raise: they become :class:`Issue` objects,
-the document is rejected whole (nothing half-published) and the rest of the
-batch goes on, so that ``inputs == published + rejected`` always holds.
+Pass 1 converts every raw file (on ``num_proc`` processes, from a cache keyed
+by the file's bytes and the code version) and spools the records to disk;
+pass 2 clusters near-duplicates and assigns splits; pass 3 streams the
+records into Parquet row groups. Only ids, labels and the TF-IDF matrix of
+the items stay in memory, never the corpus.
+
+Input problems never raise: they become :class:`Issue` objects, the document
+is rejected whole (nothing half-published) and the rest of the batch goes on,
+so that ``inputs == published + rejected`` always holds. Output is written to
+a staging folder and renamed into place, so a killed build leaves the previous
+``splits/`` whole; :func:`check` builds into a temporary folder and compares.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import card, dedup, splits
@@ -27,7 +37,7 @@ from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
 from .labels import guideline_version, label_files, label_issues, read_labels
-from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, to_table, with_labels, write_parquet
+from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, with_labels
 from .sources import Raw
 from .validate import Located, cross_issues, schema_issues
 
@@ -35,6 +45,9 @@ RAW_DIR = "raw"
 OUT_DIR = "splits"
 LOCK = "split-lock.jsonl"
 REPORT = "build-report.json"
+CACHE_DIR = ".cache/convert"
+ROW_GROUP = 10_000
+STAGES = ("read", "convert", "validate", "split", "write")
 
 
 def parquet_path(config: str, split: str) -> str:
@@ -44,16 +57,26 @@ def parquet_path(config: str, split: str) -> str:
 
 @dataclass
 class Converted:
-    """One raw file after conversion: its records, or the issues that reject it."""
+    """One raw file after conversion: its records (and item tokens), or the issues that reject it."""
 
     path: str
     document: dict | None = None
     items: list[dict] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    tokens: list[list[str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.document is not None and not any(i.severity == "error" for i in self.issues)
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "issues": [i.to_dict() for i in self.issues], "seconds": {}}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Converted":
+        data = json.loads(text)
+        return cls(**{**data, "issues": [Issue(**i) for i in data["issues"]]})
 
 
 def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
@@ -65,10 +88,12 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
     """
     name = _published_path(path, root)
     out = Converted(name)
+    clock = time.perf_counter()
     try:
         if path.is_symlink() and root.resolve() not in path.resolve().parents:
             raise AicorpusError(Issue(name, "path-escape", "the file is a link that points outside the project", hint="copy the file into raw/ instead of linking it"))
         raw = Raw.from_bytes(name, path.read_bytes())
+        out.seconds["read"], clock = time.perf_counter() - clock, time.perf_counter()
         fmt = fmt or sniff(raw)
         draft = convert(raw, fmt)
         document, items = to_records(raw, draft)
@@ -84,6 +109,7 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
         out.issues.append(Issue(name, "converter-crash", f"the converter failed: {type(exc).__name__}: {exc}",
                                 hint="report this with the file attached; the rest of the batch was built"))
         return out
+    out.seconds["convert"], clock = time.perf_counter() - clock, time.perf_counter()
     if raw.encoding == "gb18030":
         out.issues.append(Issue(name, "encoding-gb18030", "the file is not UTF-8; it was decoded as GB18030", severity="warning",
                                 hint="the record says raw_encoding=gb18030; re-save the file as UTF-8 to silence this"))
@@ -93,6 +119,9 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
     out.issues += schema_issues("document", document, file=name)
     for n, item in enumerate(items):
         out.issues += schema_issues("item", item, file=name, record_no=n, line=item.get("line_start"))
+    # counts, positions and dates within the document (ids across documents are checked by the build)
+    out.issues += cross_issues([Located(document, name)], [Located(it, name, it["line_start"]) for it in items])
+    out.seconds["validate"] = time.perf_counter() - clock
     out.document, out.items = document, items
     return out
 
@@ -105,15 +134,57 @@ def _published_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@cache
+def code_version() -> str:
+    """sha256 of the code that makes records (everything but the benchmark, docs and CLI): the cache key's second half."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if not rel.startswith("bench/") and rel not in ("card.py", "cli.py", "build.py"):
+            h.update(rel.encode() + b"\0" + path.read_bytes())
+    h.update((Path(__file__).resolve().parents[2] / "schema" / "item.schema.json").read_bytes())
+    h.update((Path(__file__).resolve().parents[2] / "schema" / "document.schema.json").read_bytes())
+    return h.hexdigest()
+
+
+def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
+    """One file for the build: from the cache when its bytes and the code are unchanged, else converted and tokenised."""
+    path, root, cache_dir, version = job
+    key = None
+    if cache_dir:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        key = hashlib.sha256(f"{version}\0{_published_path(path, root)}\0".encode() + data).hexdigest()
+        hit = Path(cache_dir) / key[:2] / f"{key}.json"
+        if hit.exists():
+            return Converted.from_json(hit.read_text(encoding="utf-8"))
+    c = convert_file(path, root)
+    if c.ok:
+        clock = time.perf_counter()
+        c.tokens = [dedup.words(dedup.item_text(it)) for it in c.items]
+        c.seconds["split"] = time.perf_counter() - clock
+    if key:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        tmp = hit.with_name(f".{hit.name}.{os.getpid()}.tmp")
+        tmp.write_text(c.to_json(), encoding="utf-8")
+        os.replace(tmp, hit)
+    return c
+
+
 def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
     """Every raw document below ``raw_dir``, sorted; hidden files and README files are skipped."""
     base = root / raw_dir
-    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() not in ("readme.md",))
+    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md")
 
 
-def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False) -> Iterator[Converted]:
+def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False, cache: bool = True) -> Iterator[Converted]:
     """Convert files in order, on ``num_proc`` processes, with a progress bar when asked."""
     paths = list(paths)
+    cache_dir = str(root / CACHE_DIR) if cache else None
+    jobs = [(p, root, cache_dir, code_version()) for p in paths]
     bar = None
     if progress:
         from tqdm import tqdm
@@ -123,13 +194,12 @@ def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progres
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(num_proc) as pool:
-            results = pool.map(convert_file, paths, [root] * len(paths), chunksize=16)
-            for result in results:
+            for result in pool.map(_convert_for_build, jobs, chunksize=32):
                 bar and bar.update()
                 yield result
     else:
-        for p in paths:
-            result = convert_file(p, root)
+        for job in jobs:
+            result = _convert_for_build(job)
             bar and bar.update()
             yield result
     bar and bar.close()
@@ -137,14 +207,15 @@ def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progres
 
 @dataclass
 class BuildResult:
-    """What a build did: counts that add up, every rejected input with its issues, and the report written."""
+    """What a build did: counts that add up, every rejected input with its issues, the report, and stage times."""
 
     inputs: int
     published: list[str]
     rejected: dict[str, list[Issue]]
     report: dict
-    files: dict[str, bytes]
     label_problems: list[Issue] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -152,119 +223,166 @@ class BuildResult:
 
 
 def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR, num_proc: int = 1,
-          progress: bool = False, write: bool = True) -> BuildResult:
-    """Build ``out_dir`` from ``raw_dir``; returns counts, rejects and the generated files.
+          progress: bool = False, cache: bool = True) -> BuildResult:
+    """Build ``out_dir`` (and the generated documentation) from ``raw_dir`` and ``labels/``.
 
-    Files are written to a temporary folder first and moved into place at
+    Everything is written to a staging folder first and moved into place at
     the end, so a build that is killed leaves the previous ``splits/`` whole.
     """
     root = Path(root)
-    out = root / out_dir
-    converted = list(convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress))
-    good = _reject_duplicates([c for c in converted if c.ok])
-    rejected = {c.path: c.issues for c in converted if c not in good}
-    documents = [c.document for c in good]
-    items = [it for c in good for it in c.items]
-    corpus_issues = cross_issues([Located(c.document, c.path) for c in good], [Located(it, c.path, it["line_start"]) for c in good for it in c.items])
-    if corpus_issues:  # cannot happen after the checks above unless a converter is wrong: publish nothing
-        raise RuntimeError("cross-record check failed: " + "; ".join(i.format() for i in corpus_issues))
-
-    ids = [it["id"] for it in items]
-    pairs = dedup.similar_pairs(ids, [dedup.item_text(it) for it in items])
-    near = dedup.similar_pairs(ids, [dedup.item_text(it) for it in items], threshold=dedup.THRESHOLD / 2)
-    clusters = dedup.clusters(ids, pairs)
-    lock = splits.read_lock(out / LOCK)
-    assignment, conflicts = splits.assign(clusters, lock)
-
-    labels, label_problems = _labels(root, {it["id"]: it for it in items})
-
-    files: dict[str, bytes] = {}
-    rows = {name: sorted((with_labels(it, labels.get(it["id"])) for it in items if assignment[it["id"]] == name), key=lambda it: it["id"])
-            for name in splits.SPLITS}
-    files[f"{out_dir}/{parquet_path('documents', 'train')}"] = _parquet_bytes(to_table(sorted(documents, key=lambda d: d["id"]), DOCUMENT_FEATURES))
-    for name in splits.SPLITS:
-        files[f"{out_dir}/{parquet_path('items', name)}"] = _parquet_bytes(to_table(rows[name], ITEM_FEATURES))
-    # Entries of items that no longer exist stay: if a story comes back, it keeps its split.
-    files[f"{out_dir}/{LOCK}"] = splits.lock_text({**lock, **assignment}).encode()
-    report = _report(converted, documents, items, assignment, clusters, pairs, near, conflicts, rejected, lock)
-    report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(items) - len(labels),
-                        "problems": [i.to_dict() for i in label_problems]}
-    files[f"{out_dir}/{REPORT}"] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
-    files.update(card.generate(root, documents, rows, report, files))
-    if write:
-        _install(files, root)
-    return BuildResult(len(converted), [c.path for c in good], rejected, report, files, label_problems)
-
-
-def _labels(root: Path, items: dict[str, dict]) -> tuple[dict[str, dict], list[Issue]]:
-    """Hand labels that pass every check, by item id, and the problems of the others (never silently dropped)."""
-    paths = label_files(root)
-    if not paths:
-        return {}, []
-    located, problems = read_labels(paths, root)
-    problems += label_issues(located, items, version=guideline_version(root))
-    bad = {(i.file, i.line) for i in problems}
-    return {loc.record["item_id"]: loc.record for loc in located if (loc.file, loc.line) not in bad}, problems
-
-
-def _reject_duplicates(converted: list[Converted]) -> list[Converted]:
-    """Keep the first file (by path) of each document id or identical content; reject the others, naming the first."""
-    seen_id: dict[str, str] = {}
-    seen_sha: dict[str, str] = {}
-    kept = []
-    for c in converted:
-        doc = c.document
-        first = seen_id.get(doc["id"]) or seen_sha.get(doc["raw_sha256"])
-        if first:
-            same = "the same bytes as" if seen_sha.get(doc["raw_sha256"]) else "the same document id as"
-            c.issues.append(Issue(c.path, "duplicate-document", f"{doc['id']} has {same} {first}", json_path="$.id",
-                                  value=doc["id"], hint="remove one of the two files (or give this one its own article id)"))
-            continue
-        seen_id[doc["id"]] = seen_sha[doc["raw_sha256"]] = c.path
-        kept.append(c)
-    return kept
-
-
-def _parquet_bytes(table) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp, "t.parquet")
-        write_parquet(table, path)
-        return path.read_bytes()
-
-
-def _install(files: dict[str, bytes], out: Path) -> None:
-    """Write every file to a temporary folder in ``out``, then rename each into place."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for name in files:
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, out / name)
+        result = generate(root, staging, raw_dir=raw_dir, out_dir=out_dir, num_proc=num_proc, progress=progress, cache=cache)
+        clock = time.perf_counter()
+        for name in result.outputs:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, root / name)
+        result.seconds["write"] += time.perf_counter() - clock
+        return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _report(converted, documents, items, assignment, clusters, pairs, near, conflicts, rejected, lock) -> dict:
+def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR, num_proc: int = 1,
+             progress: bool = False, cache: bool = True) -> BuildResult:
+    """Write every generated file into ``staging`` (same layout as ``root``); see :func:`build`."""
+    root, staging = Path(root), Path(staging)
+    seconds = Counter({s: 0.0 for s in STAGES})
+    located_labels, label_problems = read_labels(label_files(root), root) if label_files(root) else ([], [])
+    wanted = {loc.record["item_id"] for loc in located_labels}
+
+    # pass 1: convert and spool
+    spool = staging / ".records.jsonl"
+    tokens_path = staging / ".tokens.jsonl"
+    inputs, published, rejected = 0, [], {}
+    seen_id: dict[str, str] = {}
+    seen_sha: dict[str, str] = {}
+    ids: list[str] = []
+    labeled_texts: dict[str, dict] = {}
+    coverage: dict[str, dict] = {}
+    clock = time.perf_counter()
+    with open(spool, "w", encoding="utf-8") as records, open(tokens_path, "w", encoding="utf-8") as tokens:
+        for c in convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress, cache=cache):
+            inputs += 1
+            for stage, s in c.seconds.items():
+                seconds[stage] += s
+            if c.ok and (first := seen_id.get(c.document["id"]) or seen_sha.get(c.document["raw_sha256"])):
+                same = "the same bytes as" if seen_sha.get(c.document["raw_sha256"]) else "the same document id as"
+                c.issues.append(Issue(c.path, "duplicate-document", f"{c.document['id']} has {same} {first}", json_path="$.id",
+                                      value=c.document["id"], hint="remove one of the two files (or give this one its own article id)"))
+            if not c.ok:
+                rejected[c.path] = c.issues
+                continue
+            seen_id[c.document["id"]] = seen_sha[c.document["raw_sha256"]] = c.path
+            published.append(c.path)
+            coverage[c.document["raw_path"]] = {k: v for k, v in c.document["coverage"].items() if k != "drops"}
+            records.write(json.dumps({"document": c.document, "items": c.items}, ensure_ascii=False) + "\n")
+            for it, toks in zip(c.items, c.tokens):
+                ids.append(it["id"])
+                tokens.write(json.dumps(toks, ensure_ascii=False) + "\n")
+                if it["id"] in wanted:
+                    labeled_texts[it["id"]] = {"id": it["id"], "text": it["text"]}
+    pass1 = time.perf_counter() - clock
+
+    # pass 2: near-duplicates and splits
+    clock = time.perf_counter()
+    with open(tokens_path, encoding="utf-8") as f:
+        matrix = dedup.vectorize(json.loads(line) for line in f) if ids else None
+    compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2) if len(ids) > 1 else []
+    pairs = [p for p in compared if p[2] >= dedup.THRESHOLD]
+    clusters = dedup.clusters(ids, pairs)
+    del matrix
+    lock = splits.read_lock(root / out_dir / LOCK)
+    assignment, conflicts = splits.assign(clusters, lock)
+    if located_labels:
+        label_problems += label_issues(located_labels, labeled_texts, version=guideline_version(root))
+    bad = {(i.file, i.line) for i in label_problems}
+    labels = {loc.record["item_id"]: loc.record for loc in located_labels if (loc.file, loc.line) not in bad}
+    seconds["split"] += time.perf_counter() - clock
+
+    # pass 3: stream records into Parquet
+    clock = time.perf_counter()
+    stats = card.Stats()
+    titles: dict[str, str] = {}
+    near_ids = {i for a, b, _ in compared for i in (a, b)}
+    writers = {("documents", "train"): _Writer(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
+    for split in splits.SPLITS:
+        writers[("items", split)] = _Writer(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
+    with open(spool, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            doc = rec["document"]
+            writers[("documents", "train")].add(doc)
+            stats.add_document(doc)
+            for it in rec["items"]:
+                split = assignment[it["id"]]
+                row = with_labels(it, labels.get(it["id"]))
+                writers[("items", split)].add(row)
+                stats.add_item(row, doc["format"], split)
+                if it["id"] in near_ids:
+                    titles[it["id"]] = it["title"] or it["text"][:30]
+    for w in writers.values():
+        w.close()
+    spool.unlink()
+    tokens_path.unlink()
+
+    outputs = [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers]
+    (staging / out_dir / LOCK).write_text(splits.lock_text({**lock, **assignment}), encoding="utf-8")
+    report = _report(inputs, len(published), len(ids), rejected, assignment, coverage, clusters, pairs, compared,
+                     conflicts, lock, titles)
+    report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(ids) - len(labels),
+                        "problems": [i.to_dict() for i in label_problems]}
+    (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}"]
+    for name, data in card.generate(root, stats, report, staging).items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_bytes(data)
+        outputs.append(name)
+    seconds["write"] += time.perf_counter() - clock
+    seconds["pass1_wall"] = pass1
+    return BuildResult(inputs, published, rejected, report, label_problems, outputs, dict(seconds))
+
+
+class _Writer:
+    """Rows to one Parquet file in row groups of ROW_GROUP; same rows, same bytes."""
+
+    def __init__(self, path: Path, features):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.schema = features.arrow_schema
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True)
+        self.rows: list[dict] = []
+
+    def add(self, record: dict) -> None:
+        self.rows.append({name: record.get(name) for name in self.schema.names})
+        if len(self.rows) >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema), row_group_size=ROW_GROUP)
+        self.rows = []
+
+    def close(self) -> None:
+        if self.rows:
+            self._flush()
+        self.writer.close()
+
+
+def _report(inputs, published, n_items, rejected, assignment, coverage, clusters, pairs, compared, conflicts, lock, title) -> dict:
     per_split = {s: sum(1 for v in assignment.values() if v == s) for s in splits.SPLITS}
-    title = {it["id"]: it["title"] or it["text"][:30] for it in items}
+    below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
     return {
-        "inputs": len(converted),
-        "published": len(documents),
+        "inputs": inputs,
+        "published": published,
         "rejected": {path: [i.to_dict() for i in issues] for path, issues in sorted(rejected.items())},
-        "documents": len(documents),
-        "items": len(items),
+        "documents": published,
+        "items": n_items,
         "items_per_split": per_split,
-        "coverage": {d["raw_path"]: {k: v for k, v in d["coverage"].items() if k != "drops"} for d in sorted(documents, key=lambda d: d["raw_path"])},
+        "coverage": dict(sorted(coverage.items())),
         "near_duplicates": {
-            "method": "TF-IDF cosine over jieba words of title + text",
+            "method": f"TF-IDF cosine over jieba words of title + text, compared within blocks of shared top-{dedup.BLOCK_TERMS} terms",
             "threshold": dedup.THRESHOLD,
             "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in pairs],
-            "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]}
-                                        for a, b, v in sorted((p for p in near if p[2] < dedup.THRESHOLD), key=lambda p: -p[2])[:5]],
+            "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in below],
             "clusters": [c for c in clusters if len(c) > 1],
             "clusters_spanning_splits": conflicts,
         },
@@ -277,27 +395,28 @@ def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
 
     Parquet files are compared by content (schema, metadata and rows), so a
     new pyarrow that writes different bytes for the same data is not stale;
-    plots are compared through the figures they draw (in the build report).
+    Croissant without its hashes, for the same reason; plots through the
+    figures they draw (in the build report).
     """
     root = Path(root)
-    result = build(root, raw_dir=raw_dir, out_dir=out_dir, write=False)
-    stale = []
-    for name, data in result.files.items():
-        target = root / name
-        if name.endswith(".png"):
+    with tempfile.TemporaryDirectory(prefix=".check-") as tmp:
+        result = generate(root, Path(tmp), raw_dir=raw_dir, out_dir=out_dir)
+        stale = []
+        for name in result.outputs:
+            fresh, target = Path(tmp) / name, root / name
             if not target.exists():
                 stale.append(name)
-        elif not target.exists():
-            stale.append(name)
-        elif name.endswith(".parquet"):
-            fresh = pq.read_table(io.BytesIO(data))
-            if not fresh.equals(read_table(target), check_metadata=True):
+            elif name.endswith(".png"):
+                continue
+            elif name.endswith(".parquet"):
+                if not pq.read_table(fresh).equals(read_table(target), check_metadata=True):
+                    stale.append(name)
+            elif name == card.CROISSANT:
+                if card.without_hashes(target.read_bytes()) != card.without_hashes(fresh.read_bytes()):
+                    stale.append(name)
+            elif target.read_bytes() != fresh.read_bytes():
                 stale.append(name)
-        elif name == card.CROISSANT:
-            if card.without_hashes(target.read_bytes()) != card.without_hashes(data):
-                stale.append(name)
-        elif target.read_bytes() != data:
-            stale.append(name)
     from .bench.runner import stale_results  # results depend on labels and items: rerun the baselines
 
     return stale + stale_results(root)
+

@@ -70,59 +70,85 @@ FIELD_DOCS = {
 }
 
 
-def generate(root: Path, documents: list[dict], rows: dict[str, list[dict]], report: dict, files: dict[str, bytes]) -> dict[str, bytes]:
-    """README.md and DATASHEET.md with their generated blocks filled, croissant.json, and plots."""
-    s = stats(documents, rows, report)
+def generate(root: Path, stats: "Stats", report: dict, staging: Path) -> dict[str, bytes]:
+    """README.md and DATASHEET.md with their generated blocks filled, croissant.json and plots.
+
+    ``staging`` holds the freshly written Parquet files (hashed for Croissant).
+    """
+    s = stats.result(report)
     blocks = render_blocks(s, results_table(root))
     out: dict[str, bytes] = {}
     for name in (README, DATASHEET):
         path = Path(root) / name
         if path.exists():
             out[name] = fill(path.read_text(encoding="utf-8"), blocks).encode()
-    out[CROISSANT] = croissant(documents, files)
+    out[CROISSANT] = croissant(staging)
     out.update(plots(s))
     return out
 
 
-def stats(documents: list[dict], rows: dict[str, list[dict]], report: dict) -> dict:
-    """Every figure the documents show, computed from the records (a plain dict, also in tests)."""
-    items = [it for split in SPLITS for it in rows[split]]
-    split_of = {it["id"]: split for split in SPLITS for it in rows[split]}
-    fmt_of = {d["id"]: d["format"] for d in documents}
-    names = topic_ids()
-    by_format = {}
-    for d in sorted(documents, key=lambda d: d["format"]):
-        row = by_format.setdefault(d["format"], {"source": d["source"], "documents": 0, "items": 0, **{s: 0 for s in SPLITS}, "characters": 0})
+class Stats:
+    """Every figure the documents show, accumulated one record at a time (the build streams)."""
+
+    def __init__(self):
+        self.by_format: dict[str, dict] = {}
+        self.dates: list[str] = []
+        self.months: Counter = Counter()
+        self.documents = 0
+        self.items_per_split = Counter()
+        self.labeled_per_split = Counter()
+        self.topics = Counter()  # (topic index, split) -> items
+        self.claims_per_item: list[int] = []
+        self.numeric_claims = 0
+        self.predicates = Counter()
+
+    def add_document(self, doc: dict) -> None:
+        self.documents += 1
+        row = self.by_format.setdefault(doc["format"], {"source": doc["source"], "documents": 0, "items": 0, **{s: 0 for s in SPLITS}, "characters": 0})
         row["documents"] += 1
-    for it in items:
-        row = by_format[fmt_of[it["document_id"]]]
-        row["items"] += 1
-        row[split_of[it["id"]]] += 1
-        row["characters"] += len(it["text"])
-    dated = sorted(d["published"][:10] for d in documents if d["published"])
-    labeled = [it for it in items if it["label_version"]]
-    claims = [len(it["claims"]) for it in labeled]
-    return {
-        "documents": len(documents),
-        "items": len(items),
-        "items_per_split": {s: len(rows[s]) for s in SPLITS},
-        "by_format": by_format,
-        "dates": {"first": dated[0] if dated else None, "last": dated[-1] if dated else None, "undated": len(documents) - len(dated)},
-        "months": [[f, m, n] for (f, m), n in sorted(Counter((d["format"], (d["published"] or "undated")[:7]) for d in documents).items())],
-        "coverage": report["coverage"],
-        "near_duplicates": report["near_duplicates"],
-        "labeled_per_split": {s: sum(1 for it in rows[s] if it["label_version"]) for s in SPLITS},
-        "topics_per_split": {names[k]: {s: sum(1 for it in rows[s] for t in it["topics"] if t == k) for s in SPLITS} for k in range(len(names))},
-        "claims": {
-            "total": sum(claims),
-            "numeric": sum(1 for it in labeled for c in it["claims"] if c["number"] is not None),
-            "per_item_mean": round(statistics.mean(claims), 2) if claims else None,
-            "per_item_min": min(claims) if claims else None,
-            "per_item_max": max(claims) if claims else None,
-            "histogram": dict(sorted(Counter(claims).items())),
-            "predicates": dict(sorted(Counter(c["predicate"] for it in labeled for c in it["claims"]).items())),
-        },
-    }
+        if doc["published"]:
+            self.dates.append(doc["published"][:10])
+        self.months[(doc["format"], (doc["published"] or "undated")[:7])] += 1
+
+    def add_item(self, row: dict, fmt: str, split: str) -> None:
+        by = self.by_format[fmt]
+        by["items"] += 1
+        by[split] += 1
+        by["characters"] += len(row["text"])
+        self.items_per_split[split] += 1
+        if row["label_version"]:
+            self.labeled_per_split[split] += 1
+            self.claims_per_item.append(len(row["claims"]))
+            self.numeric_claims += sum(1 for c in row["claims"] if c["number"] is not None)
+            self.predicates.update(c["predicate"] for c in row["claims"])
+            self.topics.update((t, split) for t in row["topics"])
+
+    def result(self, report: dict) -> dict:
+        """The figures as a plain dict (also in tests)."""
+        names = topic_ids()
+        claims = self.claims_per_item
+        dated = sorted(self.dates)
+        return {
+            "documents": self.documents,
+            "items": sum(self.items_per_split.values()),
+            "items_per_split": {s: self.items_per_split[s] for s in SPLITS},
+            "by_format": dict(sorted(self.by_format.items())),
+            "dates": {"first": dated[0] if dated else None, "last": dated[-1] if dated else None, "undated": self.documents - len(dated)},
+            "months": [[f, m, n] for (f, m), n in sorted(self.months.items())],
+            "coverage": report["coverage"],
+            "near_duplicates": report["near_duplicates"],
+            "labeled_per_split": {s: self.labeled_per_split[s] for s in SPLITS},
+            "topics_per_split": {names[k]: {s: self.topics[(k, s)] for s in SPLITS} for k in range(len(names))},
+            "claims": {
+                "total": sum(claims),
+                "numeric": self.numeric_claims,
+                "per_item_mean": round(statistics.mean(claims), 2) if claims else None,
+                "per_item_min": min(claims) if claims else None,
+                "per_item_max": max(claims) if claims else None,
+                "histogram": dict(sorted(Counter(claims).items())),
+                "predicates": dict(sorted(self.predicates.items())),
+            },
+        }
 
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -152,7 +178,7 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
         f"and always share a split. {len(nd['clusters'])} clusters of more than one item; {len(nd['clusters_spanning_splits'])} clusters span splits.",
         "Pairs at or above the threshold:",
         _table(["item a", "item b", "cosine", "title a", "title b"], pairs) if pairs else "(none)",
-        "Closest pairs below the threshold:",
+        "Closest compared pairs below the threshold (only items that share a heavy term are compared):",
         _table(["item a", "item b", "cosine", "title a", "title b"], below) if below else "(none)",
     ])
     c = s["claims"]
@@ -224,12 +250,12 @@ def markers(text: str) -> list[str]:
     return [m.group(2) for m in _BLOCK.finditer(text)]
 
 
-def croissant(documents: list[dict], files: dict[str, bytes]) -> bytes:
+def croissant(staging: Path) -> bytes:
     """Croissant 1.1 JSON-LD: every Parquet file with its sha256, a record set per config."""
-    parquet = sorted(name for name in files if name.endswith(".parquet"))
+    parquet = sorted(p.relative_to(staging).as_posix() for p in Path(staging).rglob("*.parquet"))
     distribution = [{
         "@type": "cr:FileObject", "@id": name, "name": name, "contentUrl": name, "encodingFormat": "application/x-parquet",
-        "sha256": hashlib.sha256(files[name]).hexdigest(),
+        "sha256": _sha256(Path(staging) / name),
     } for name in parquet]
     record_sets = []
     for config, feats in (("documents", DOCUMENT_FEATURES), ("items", ITEM_FEATURES)):
@@ -253,6 +279,14 @@ def croissant(documents: list[dict], files: dict[str, bytes]) -> bytes:
         "recordSet": record_sets,
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _field(config: str, name: str, feature, sources: list[str]) -> dict:

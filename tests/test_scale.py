@@ -1,0 +1,79 @@
+"""Properties the streaming build relies on: blocking finds every near-duplicate, the
+streaming writer writes what the in-memory path would, the cache invalidates."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pyarrow.parquet as pq
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from aicorpus import build as build_mod
+from aicorpus import dedup
+from aicorpus.build import _Writer, build, convert_file
+from aicorpus.parquet import ITEM_FEATURES, to_table, with_labels, write_parquet
+from conftest import DATA, ROOT, SEEDS, copy_project
+
+
+def corpus_items():
+    paths = list(SEEDS.values()) + sorted(p for p in (DATA / "dev-corpus").rglob("*.md") if p.name != "README.md")
+    return [it for p in paths for it in convert_file(p, p.parent).items]
+
+
+def test_blocking_finds_every_pair_the_all_pairs_cosine_finds():
+    items = corpus_items()
+    ids = [it["id"] for it in items]
+    tokens = [dedup.words(dedup.item_text(it)) for it in items]
+    exact = TfidfVectorizer(analyzer=lambda t: t, sublinear_tf=True).fit_transform(tokens)
+    sims = (exact @ exact.T).toarray()
+    np.fill_diagonal(sims, 0)
+    want = {tuple(sorted((ids[i], ids[j]))) for i, j in zip(*np.nonzero(sims >= dedup.THRESHOLD))}
+    got = {(a, b) for a, b, _ in dedup.similar_pairs(ids, dedup.vectorize(tokens))}
+    assert got == want
+    assert len(want) >= 3  # the OpenAI retellings, and stories the dev corpus shares with the seeds
+
+
+def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, monkeypatch, seeds):
+    monkeypatch.setattr(build_mod, "ROW_GROUP", 4)  # force several row groups
+    rows = [with_labels(it, None) for c in seeds.values() for it in c.items]
+    w = _Writer(tmp_path / "s.parquet", ITEM_FEATURES)
+    for r in rows:
+        w.add(r)
+    w.close()
+    write_parquet(to_table(rows, ITEM_FEATURES), tmp_path / "m.parquet")  # everything in memory, one write
+    assert pq.ParquetFile(tmp_path / "s.parquet").num_row_groups == -(-len(rows) // 4)
+    assert pq.read_table(tmp_path / "s.parquet").equals(pq.read_table(tmp_path / "m.parquet"), check_metadata=True)
+
+
+def test_cache_is_used_and_invalidated(tmp_path, monkeypatch):
+    root = copy_project(tmp_path / "p")
+    calls = []
+    real = build_mod.convert_file
+    monkeypatch.setattr(build_mod, "convert_file", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    build(root)
+    assert len(calls) == 5
+    calls.clear()
+    before = (root / "splits" / "documents" / "train-00000-of-00001.parquet").read_bytes()
+    build(root)
+    assert calls == []  # nothing changed: every document comes from the cache
+    assert (root / "splits" / "documents" / "train-00000-of-00001.parquet").read_bytes() == before
+    raw = root / "raw" / SEEDS["004"].name
+    raw.write_text(raw.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    build(root)
+    assert calls == [SEEDS["004"].name]  # a changed source is converted again
+    calls.clear()
+    build_mod.code_version.cache_clear()
+    monkeypatch.setattr(build_mod, "code_version", lambda: "a different code version")
+    build(root)
+    assert len(calls) == 5  # new code: everything is converted again
+
+
+def test_parallel_build_equals_serial(tmp_path):
+    a, b = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
+    build(a, cache=False)
+    build(b, cache=False, num_proc=2)
+    for name in ("documents/train", "items/train", "items/validation", "items/test"):
+        path = f"splits/{name}-00000-of-00001.parquet"
+        assert (a / path).read_bytes() == (b / path).read_bytes()
+    shutil.rmtree(a), shutil.rmtree(b)
