@@ -45,6 +45,8 @@ RAW_DIR = "raw"
 OUT_DIR = "splits"
 LOCK = "split-lock.jsonl"
 REPORT = "build-report.json"
+CLUSTERS = "near-duplicates.jsonl"
+LISTED_PAIRS = 50  # the report lists the closest pairs; every cluster is in CLUSTERS
 CACHE_DIR = ".cache/convert"
 ROW_GROUP = 10_000
 STAGES = ("read", "convert", "validate", "split", "write")
@@ -304,7 +306,9 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     clock = time.perf_counter()
     stats = card.Stats()
     titles: dict[str, str] = {}
-    near_ids = {i for a, b, _ in compared for i in (a, b)}
+    listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
+    listed += sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
+    near_ids = {i for a, b, _ in listed for i in (a, b)}
     writers = {("documents", "train"): _Writer(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
     for split in splits.SPLITS:
         writers[("items", split)] = _Writer(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
@@ -333,7 +337,8 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(ids) - len(labels),
                         "problems": [i.to_dict() for i in label_problems]}
     (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}"]
+    (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(c) + "\n" for c in clusters if len(c) > 1), encoding="utf-8")
+    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}", f"{out_dir}/{CLUSTERS}"]
     for name, data in card.generate(root, stats, report, staging).items():
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         (staging / name).write_bytes(data)
@@ -370,6 +375,7 @@ class _Writer:
 def _report(inputs, published, n_items, rejected, assignment, coverage, clusters, pairs, compared, conflicts, lock, title) -> dict:
     per_split = {s: sum(1 for v in assignment.values() if v == s) for s in splits.SPLITS}
     below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
+    top = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
     return {
         "inputs": inputs,
         "published": published,
@@ -381,9 +387,12 @@ def _report(inputs, published, n_items, rejected, assignment, coverage, clusters
         "near_duplicates": {
             "method": f"TF-IDF cosine over jieba words of title + text, compared within blocks of shared top-{dedup.BLOCK_TERMS} terms",
             "threshold": dedup.THRESHOLD,
-            "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in pairs],
+            "n_pairs": len(pairs),
+            "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in top],
             "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in below],
-            "clusters": [c for c in clusters if len(c) > 1],
+            "n_clusters": sum(1 for c in clusters if len(c) > 1),
+            "items_in_clusters": sum(len(c) for c in clusters if len(c) > 1),
+            "clusters_file": f"{OUT_DIR}/{CLUSTERS}",
             "clusters_spanning_splits": conflicts,
         },
         "split_lock": {"entries_without_item": sorted(i for i in lock if i not in assignment)},

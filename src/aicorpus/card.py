@@ -175,8 +175,9 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     below = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["closest_below_threshold"]]
     near = "\n\n".join([
         f"Method: {nd['method']}; pairs at or above {nd['threshold']} are near-duplicates; clusters are their connected components "
-        f"and always share a split. {len(nd['clusters'])} clusters of more than one item; {len(nd['clusters_spanning_splits'])} clusters span splits.",
-        "Pairs at or above the threshold:",
+        f"and always share a split. {nd['n_pairs']} pairs; {nd['n_clusters']} clusters of more than one item holding "
+        f"{nd['items_in_clusters']} items (listed in `{nd['clusters_file']}`); {len(nd['clusters_spanning_splits'])} clusters span splits.",
+        f"Pairs at or above the threshold{' (the closest ' + str(len(nd['pairs'])) + ')' if len(nd['pairs']) < nd['n_pairs'] else ''}:",
         _table(["item a", "item b", "cosine", "title a", "title b"], pairs) if pairs else "(none)",
         "Closest compared pairs below the threshold (only items that share a heavy term are compared):",
         _table(["item a", "item b", "cosine", "title a", "title b"], below) if below else "(none)",

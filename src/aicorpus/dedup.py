@@ -31,7 +31,8 @@ jieba.setLogLevel(logging.WARNING)
 #: reading the ranked pairs of the seed corpus (build-report.json lists them).
 THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
-POSTING_CAP = 512  # ... among the first 512 items that have that term (a term this common tells little)
+POSTING_CAP = 128  # ... among the first 128 items that have that term (a term this common tells little)
+_BATCH = 512
 _WORD = re.compile(r"\w")
 
 
@@ -67,25 +68,36 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix, threshold: float = 
     [('a', 'b', 0.7965)]
     """
     floor = threshold if floor is None else floor
-    postings: dict[int, list[int]] = defaultdict(list)
+    n_items = matrix.shape[0]
     heads = []
-    for n in range(matrix.shape[0]):
+    postings: dict[int, list[int]] = defaultdict(list)
+    for n in range(n_items):
         lo, hi = matrix.indptr[n], matrix.indptr[n + 1]
         head = matrix.indices[lo:hi][np.argsort(-matrix.data[lo:hi], kind="stable")[:block_terms]]
         heads.append(head)
         for t in head.tolist():
             if len(postings[t]) < cap:
                 postings[t].append(n)
+    lists = {t: np.array(v, dtype=np.int64) for t, v in postings.items()}
     pairs = []
-    for n, head in enumerate(heads):
-        candidates = sorted({m for t in head.tolist() for m in postings[t] if m > n})
-        if not candidates:
+    for lo in range(0, n_items, _BATCH):
+        # candidates of the rows of this batch: items after them that share a heavy term
+        rows, cols = [], []
+        for n in range(lo, min(lo + _BATCH, n_items)):
+            found = np.unique(np.concatenate([lists[t] for t in heads[n].tolist()] or [np.zeros(0, np.int64)]))
+            found = found[found > n]
+            rows.append(np.full(found.size, n, dtype=np.int64))
+            cols.append(found)
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        if not r.size:
             continue
-        scores = (matrix[candidates] @ matrix[n].T).toarray().ravel()
-        for m, score in zip(candidates, scores.tolist()):
-            if score >= floor:
-                a, b = sorted((ids[n], ids[m]))
-                pairs.append((a, b, round(score, 4)))
+        targets, local = np.unique(c, return_inverse=True)
+        product = (matrix[lo : lo + _BATCH] @ matrix[targets].T).tocsr()  # one sparse product per batch
+        scores = np.asarray(product[r - lo, local]).ravel()
+        keep = scores >= floor
+        for n, m, score in zip(r[keep].tolist(), c[keep].tolist(), scores[keep].tolist()):
+            a, b = sorted((ids[n], ids[m]))
+            pairs.append((a, b, round(score, 4)))
     return sorted(pairs)
 
 

@@ -3,7 +3,7 @@
 * ``fixed_split``: fit on the labeled train items, predict the test split,
   score the prediction file exactly as ``aicorpus bench score`` would.
 * ``grouped_cv``: k-fold cross-validation over every labeled item, where the
-  groups are near-duplicate clusters (build report), so that one story never
+  groups are near-duplicate clusters (splits/near-duplicates.jsonl), so that one story never
   sits on both sides of a fold.
 
 Nothing is tuned: each baseline runs with its default parameters, seeded.
@@ -57,8 +57,8 @@ def fingerprint(items: list[dict]) -> str:
 
 
 def _groups(root: Path, ids: list[str]) -> list[int]:
-    report = json.loads((Path(root) / "splits" / "build-report.json").read_text(encoding="utf-8"))
-    cluster_of = {i: n for n, cluster in enumerate(report["near_duplicates"]["clusters"]) for i in cluster}
+    lines = (Path(root) / "splits" / "near-duplicates.jsonl").read_text(encoding="utf-8").splitlines()
+    cluster_of = {i: n for n, line in enumerate(lines) for i in json.loads(line)}
     return [cluster_of.get(i, len(cluster_of) + k) for k, i in enumerate(ids)]
 
 

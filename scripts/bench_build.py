@@ -1,0 +1,122 @@
+"""Measure the build on synthetic corpora of N = 1,000, 10,000 and 100,000 documents.
+
+    python scripts/bench_build.py [--sizes 1000 10000 100000] [--num-proc 2]
+
+For each N: wall time, documents/s, MB/s of raw input, peak RSS (main process
+and conversion workers), the share of time in each stage (read, convert,
+validate, split, write: summed over processes), the time of a rebuild with no
+changed source (cache), and load_dataset of the items config against
+pyarrow.parquet.read_table of the same files. Writes benchmarks/build.json and
+the table in BENCHMARKS.md. Corpora are made by make_synthetic_corpus.py in a
+temporary folder and deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from aicorpus.build import build
+t = time.perf_counter()
+r = build(Path(sys.argv[1]), num_proc=int(sys.argv[2]))
+wall = time.perf_counter() - t
+print(json.dumps({"wall": wall, "seconds": r.seconds, "documents": len(r.published), "rejected": len(r.rejected),
+                  "items": r.report["items"],
+                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+LOAD = """
+import json, sys, time, tempfile
+from pathlib import Path
+import pyarrow.parquet as pq
+root = Path(sys.argv[1])
+files = sorted((root / "splits" / "items").glob("*.parquet"))
+t = time.perf_counter(); rows = sum(pq.read_table(f).num_rows for f in files); arrow = time.perf_counter() - t
+from datasets import load_dataset
+with tempfile.TemporaryDirectory() as cache:
+    t = time.perf_counter(); ds = load_dataset(str(root), "items", cache_dir=cache); hf = time.perf_counter() - t
+print(json.dumps({"rows": rows, "pyarrow_s": arrow, "load_dataset_s": hf}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(n: int, num_proc: int, work: Path) -> dict:
+    root = work / f"n{n}"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_synthetic_corpus.py"), str(n), str(root / "raw")], check=True)
+    # the dataset card's YAML (configs) so that load_dataset finds the items config
+    card = (ROOT / "README.md").read_text(encoding="utf-8")
+    (root / "README.md").write_text(card[: card.index("\n---", 3) + 5], encoding="utf-8")
+    raw_mb = sum(p.stat().st_size for p in (root / "raw").iterdir()) / 1e6
+    first = run(CHILD, str(root), str(num_proc))
+    again = run(CHILD, str(root), str(num_proc))
+    load = run(LOAD, str(root))
+    stages = {s: first["seconds"][s] for s in ("read", "convert", "validate", "split", "write")}
+    total = sum(stages.values())
+    shutil.rmtree(root)
+    return {
+        "documents": n, "published": first["documents"], "items": first["items"], "raw_mb": round(raw_mb, 1),
+        "wall_s": round(first["wall"], 1), "docs_per_s": round(n / first["wall"], 1), "mb_per_s": round(raw_mb / first["wall"], 2),
+        "rss_main_mb": round(first["rss_main_mb"]), "rss_workers_mb": round(first["rss_workers_mb"]),
+        "stage_share": {s: round(v / total, 3) for s, v in stages.items()},
+        "rebuild_s": round(again["wall"], 1), "rebuild_share": round(again["wall"] / first["wall"], 3),
+        "load_dataset_s": round(load["load_dataset_s"], 2), "pyarrow_s": round(load["pyarrow_s"], 3),
+        "load_ratio": round(load["load_dataset_s"] / max(load["pyarrow_s"], 1e-6), 1),
+    }
+
+
+def table(results: list[dict]) -> str:
+    head = ["N", "items", "raw MB", "wall s", "docs/s", "MB/s", "peak RSS main MB", "peak RSS worker MB",
+            "read / convert / validate / split / write", "rebuild s (share)", "load_dataset ÷ read_table"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        s = r["stage_share"]
+        lines.append(f"| {r['documents']:,} | {r['items']:,} | {r['raw_mb']} | {r['wall_s']} | {r['docs_per_s']} | {r['mb_per_s']} | "
+                     f"{r['rss_main_mb']} | {r['rss_workers_mb']} | "
+                     f"{' / '.join(f'{s[k]:.0%}' for k in ('read', 'convert', 'validate', 'split', 'write'))} | "
+                     f"{r['rebuild_s']} ({r['rebuild_share']:.1%}) | {r['load_ratio']}× ({r['load_dataset_s']} s vs {r['pyarrow_s']} s) |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--num-proc", type=int, default=2)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="aicorpus-bench-") as work:
+        for n in args.sizes:
+            r = measure(n, args.num_proc, Path(work))
+            print(json.dumps(r), flush=True)
+            results.append(r)
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(), "num_proc": args.num_proc}
+    out = ROOT / "benchmarks" / "build.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8")
+    md = ROOT / "BENCHMARKS.md"
+    text = md.read_text(encoding="utf-8") if md.exists() else "# Benchmarks\n\n<!-- BEGIN GENERATED: build -->\n<!-- END GENERATED: build -->\n"
+    from aicorpus.card import fill
+
+    block = f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, `--num-proc {args.num_proc}`.\n\n" + table(results)
+    md.write_text(fill(text, {"build": block}), encoding="utf-8")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
