@@ -77,3 +77,14 @@ def test_parallel_build_equals_serial(tmp_path):
         path = f"splits/{name}-00000-of-00001.parquet"
         assert (a / path).read_bytes() == (b / path).read_bytes()
     shutil.rmtree(a), shutil.rmtree(b)
+
+
+def test_unchanged_project_is_not_rebuilt_but_a_touched_output_is(tmp_path):
+    root = copy_project(tmp_path / "p")
+    assert not build(root).up_to_date
+    again = build(root)
+    assert again.up_to_date and again.report["items"] == 55
+    lock = root / "splits" / "split-lock.jsonl"
+    lock.write_text(lock.read_text() + "\n", encoding="utf-8")  # an output edited by hand
+    assert not build(root).up_to_date
+    assert build(root, cache=False).up_to_date is False

@@ -48,6 +48,7 @@ REPORT = "build-report.json"
 CLUSTERS = "near-duplicates.jsonl"
 LISTED_PAIRS = 50  # the report lists the closest pairs; every cluster is in CLUSTERS
 CACHE_DIR = ".cache/convert"
+STATE = ".cache/last-build.json"  # inputs and outputs of the last build: an unchanged project is not rebuilt
 ROW_GROUP = 10_000
 STAGES = ("read", "convert", "validate", "split", "write")
 
@@ -218,6 +219,7 @@ class BuildResult:
     label_problems: list[Issue] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
 
     @property
     def ok(self) -> bool:
@@ -232,6 +234,11 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     the end, so a build that is killed leaves the previous ``splits/`` whole.
     """
     root = Path(root)
+    clock = time.perf_counter()
+    state_path = root / STATE
+    if cache and (previous := _up_to_date(root, state_path, raw_dir, out_dir)):
+        previous.seconds = {"read": time.perf_counter() - clock}
+        return previous
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
         result = generate(root, staging, raw_dir=raw_dir, out_dir=out_dir, num_proc=num_proc, progress=progress, cache=cache)
@@ -239,10 +246,53 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
         for name in result.outputs:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, root / name)
+        if cache:
+            _save_state(root, state_path, raw_dir, out_dir, result)
         result.seconds["write"] += time.perf_counter() - clock
         return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _inputs(root: Path, raw_dir: str, out_dir: str) -> str:
+    """sha256 over everything a build reads: code, schemas, raw files, labels, the split lock, the docs' prose, results."""
+    h = hashlib.sha256(f"{raw_dir}\0{out_dir}\0{code_version()}\0".encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + sorted((package.parents[1] / "schema").glob("*.json"))
+    files += raw_files(root, raw_dir) + label_files(root) + sorted((root / "labels").glob("*.md"))
+    files += [root / out_dir / LOCK, root / "README.md", root / "DATASHEET.md"] + sorted((root / card.RESULTS).glob("*/*.json"))
+    for path in files:
+        if path.exists():
+            h.update(str(path).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _up_to_date(root: Path, state_path: Path, raw_dir: str, out_dir: str) -> BuildResult | None:
+    """The previous result when no input changed and no output was touched since (make-style); else None."""
+    if not state_path.exists():
+        return None
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    if state["inputs"] != _inputs(root, raw_dir, out_dir):
+        return None
+    if any(not (root / name).exists() or card._sha256(root / name) != sha for name, sha in state["outputs"].items()):
+        return None
+    r = state["result"]
+    return BuildResult(r["inputs"], r["published"], {p: [Issue(**i) for i in v] for p, v in r["rejected"].items()}, r["report"],
+                       [Issue(**i) for i in r["label_problems"]], r["outputs"], {}, up_to_date=True)
+
+
+def _save_state(root: Path, state_path: Path, raw_dir: str, out_dir: str, result: BuildResult) -> None:
+    state = {
+        "inputs": _inputs(root, raw_dir, out_dir),
+        "outputs": {name: card._sha256(root / name) for name in result.outputs},
+        "result": {"inputs": result.inputs, "published": result.published, "report": result.report, "outputs": result.outputs,
+                   "rejected": {p: [i.to_dict() for i in v] for p, v in result.rejected.items()},
+                   "label_problems": [i.to_dict() for i in result.label_problems]},
+    }
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state_path.with_name(f".{state_path.name}.tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, state_path)
 
 
 def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR, num_proc: int = 1,

@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
     p.add_argument("--num-proc", type=int, default=1, help="processes for conversion (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    p.add_argument("--no-cache", action="store_true", help="convert every document again and rebuild even if nothing changed")
 
     p = sub.add_parser("check", help="exit 1 when splits/ is stale against raw/ and the code")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
@@ -105,8 +106,10 @@ def render_report(report: Report, fmt: str) -> str:
 
 def _build(args) -> int:
     progress = sys.stderr.isatty() and not args.no_progress
-    result = build_mod.build(args.root, num_proc=args.num_proc, progress=progress)
+    result = build_mod.build(args.root, num_proc=args.num_proc, progress=progress, cache=not args.no_cache)
     r = result.report
+    if result.up_to_date:
+        print("nothing changed since the last build (sources, labels, code and outputs): nothing rebuilt")
     for issue in [i for issues in result.rejected.values() for i in issues] + result.label_problems:
         print(issue.format(), file=sys.stderr)
     print(f"{result.inputs} inputs: {len(result.published)} published, {len(result.rejected)} rejected; "

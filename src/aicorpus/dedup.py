@@ -7,7 +7,8 @@ Word TF-IDF cosine, with IDF taken over the corpus, separates them.
 
 Comparing every pair is quadratic, so pairs are *blocked*: an item is
 compared (exact cosine) only with the items that share one of its
-``BLOCK_TERMS`` heaviest TF-IDF terms. A test checks that on the seed and
+``BLOCK_TERMS`` heaviest TF-IDF terms, leaving out terms that are heavy in
+more than ``POSTING_CAP`` items (the result does not depend on item order). A test checks that on the seed and
 development corpora blocking finds every pair the all-pairs cosine finds.
 Every pair at or above the threshold, and the closest compared pairs below
 it, are listed with their similarity in ``splits/build-report.json``.
@@ -31,8 +32,8 @@ jieba.setLogLevel(logging.WARNING)
 #: reading the ranked pairs of the seed corpus (build-report.json lists them).
 THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
-POSTING_CAP = 128  # ... among the first 128 items that have that term (a term this common tells little)
-_BATCH = 512
+POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
+_PAIRS_PER_CHUNK = 100_000
 _WORD = re.compile(r"\w")
 
 
@@ -76,26 +77,25 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix, threshold: float = 
         head = matrix.indices[lo:hi][np.argsort(-matrix.data[lo:hi], kind="stable")[:block_terms]]
         heads.append(head)
         for t in head.tolist():
-            if len(postings[t]) < cap:
-                postings[t].append(n)
-    lists = {t: np.array(v, dtype=np.int64) for t, v in postings.items()}
+            postings[t].append(n)
+    # a heavy term shared by more than `cap` items (ai, 模型 ...) is no block: it would compare almost everything
+    empty = np.zeros(0, np.int64)
+    lists = {t: np.array(v, dtype=np.int64) if len(v) <= cap else empty for t, v in postings.items()}
+    rows, cols = [], []
+    for n, head in enumerate(heads):
+        found = np.unique(np.concatenate([lists[t] for t in head.tolist()] or [np.zeros(0, np.int64)]))
+        found = found[found > n]
+        rows.append(np.full(found.size, n, dtype=np.int64))
+        cols.append(found)
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     pairs = []
-    for lo in range(0, n_items, _BATCH):
-        # candidates of the rows of this batch: items after them that share a heavy term
-        rows, cols = [], []
-        for n in range(lo, min(lo + _BATCH, n_items)):
-            found = np.unique(np.concatenate([lists[t] for t in heads[n].tolist()] or [np.zeros(0, np.int64)]))
-            found = found[found > n]
-            rows.append(np.full(found.size, n, dtype=np.int64))
-            cols.append(found)
-        r, c = np.concatenate(rows), np.concatenate(cols)
-        if not r.size:
-            continue
-        targets, local = np.unique(c, return_inverse=True)
-        product = (matrix[lo : lo + _BATCH] @ matrix[targets].T).tocsr()  # one sparse product per batch
-        scores = np.asarray(product[r - lo, local]).ravel()
+    for lo in range(0, r.size, _PAIRS_PER_CHUNK):
+        # the cosine of each candidate pair only: row-by-row products, linear in the pairs' terms
+        rr, cc = r[lo : lo + _PAIRS_PER_CHUNK], c[lo : lo + _PAIRS_PER_CHUNK]
+        scores = np.asarray(matrix[rr].multiply(matrix[cc]).sum(axis=1)).ravel()
         keep = scores >= floor
-        for n, m, score in zip(r[keep].tolist(), c[keep].tolist(), scores[keep].tolist()):
+        for n, m, score in zip(rr[keep].tolist(), cc[keep].tolist(), scores[keep].tolist()):
             a, b = sorted((ids[n], ids[m]))
             pairs.append((a, b, round(score, 4)))
     return sorted(pairs)

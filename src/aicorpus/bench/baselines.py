@@ -209,6 +209,14 @@ class _SlotFiller:
                 return predicate
         return "count_amount" if has_number else "release"
 
+    def fill(self, text: str, spans, *, numberless: bool) -> list[dict]:
+        """One claim per quantity in each clause span; a clause without one yields a claim only if ``numberless``."""
+        claims = []
+        for start, end in spans:
+            quantities = find_quantities(text[start:end]) or ([None] if numberless else [])
+            claims += [self.claim(text, start, end, q) for q in quantities]
+        return claims
+
     def claim(self, text: str, start: int, end: int, quantity=None) -> dict:
         clause = text[start:end]
         q_text = quantity.text if quantity else None
@@ -234,15 +242,7 @@ class RegexClaims(BaseEstimator):
         return self
 
     def predict(self, X):
-        out = []
-        for item in X:
-            text = item["text"]
-            claims = []
-            for start, end in clauses(text):
-                for q in find_quantities(text[start:end]):
-                    claims.append(self.filler_.claim(text, start, end, q))
-            out.append(claims)
-        return out
+        return [self.filler_.fill(item["text"], clauses(item["text"]), numberless=False) for item in X]
 
 
 class SentenceClaims(BaseEstimator):
@@ -281,13 +281,8 @@ class SentenceClaims(BaseEstimator):
                 out.append([])
                 continue
             proba = self.model_.predict_proba(self.vectorizer_.transform([text[s:e] for s, e in spans]))[:, 1]
-            claims = []
-            for (start, end), p in zip(spans, proba):
-                if p < self.threshold:
-                    continue
-                quantities = find_quantities(text[start:end]) or [None]
-                claims += [self.filler_.claim(text, start, end, q) for q in quantities]
-            out.append(claims)
+            picked = [span for span, p in zip(spans, proba) if p >= self.threshold]
+            out.append(self.filler_.fill(text, picked, numberless=True))
         return out
 
 
