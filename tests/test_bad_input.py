@@ -142,3 +142,27 @@ def test_raw_path_never_escapes(tmp_path):
     (root / "raw" / "link.txt").symlink_to(outside)
     c = convert_file(root / "raw" / "link.txt", root)
     assert [i.rule for i in c.issues] == ["path-escape"]
+
+
+def test_validate_flags_copies_of_published_documents(tmp_path):
+    from aicorpus.build import build
+
+    root = copy_project(tmp_path / "p")
+    build(root)
+    new = tmp_path / "incoming"
+    new.mkdir()
+    same = new / "same.txt"
+    same.write_bytes(SEEDS["004"].read_bytes())
+    edited = new / "edited.txt"
+    edited.write_text(SEEDS["004"].read_text(encoding="utf-8").replace("重磅炸弹", "大新闻").replace("3月18日", "3月19日"), encoding="utf-8")
+    fresh = new / "fresh.txt"
+    fresh.write_text("这是一篇全新的文章,讲述某公司发布了新的芯片。\n", encoding="utf-8")
+    report = validate_paths([new], root=root, corpus=root / "splits")
+    by_file = {}
+    for i in report.issues:
+        by_file.setdefault(i.file.rsplit("/", 1)[-1], set()).add(i.rule)
+    assert by_file["same.txt"] == {"duplicate-document", "near-duplicate-document"}  # same bytes: same id
+    assert by_file["edited.txt"] == {"near-duplicate-document"}
+    assert "fresh.txt" not in by_file
+    msg = next(i for i in report.issues if i.file.endswith("edited.txt")).message
+    assert "similar to the published raw/004_de0e27d84657343f.txt (plaintext-52a29a90768a)" in msg

@@ -195,7 +195,10 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     ])
     summary = (f"{s['documents']} documents, {s['items']} items ("
                + ", ".join(f"{x} {s['items_per_split'][x]}" for x in SPLITS)
-               + f"); {sum(s['labeled_per_split'].values())} items carry hand labels.")
+               + f"); {sum(s['labeled_per_split'].values())} items carry hand labels.\n\n"
+               + f"![Topic distribution per split]({PLOTS}/topics_per_split.png) "
+               + f"![Claims per item]({PLOTS}/claims_per_item.png) "
+               + f"![Documents per source and month]({PLOTS}/documents_per_month.png)")
     fields = "\n\n".join(
         f"**{config}**\n\n" + _table(["field", "type", "description"], [[f"`{k}`", _type(v), FIELD_DOCS[config].get(k, "")] for k, v in feats.items()])
         for config, feats in (("items", ITEM_FEATURES), ("documents", DOCUMENT_FEATURES))

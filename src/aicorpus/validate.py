@@ -242,6 +242,7 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
     known: dict[str, str] = {}
     if corpus is not None:
         known = published_documents(corpus)
+        report.issues += near_duplicate_documents(documents, corpus)
         for loc in documents:
             d = loc.record
             for key, what in ((d.get("id"), "id"), (d.get("raw_sha256"), "content")):
@@ -278,6 +279,35 @@ def published_items(splits_dir: Path) -> dict[str, dict]:
         for row in pq.read_table(path, columns=["id", "text"]).to_pylist():
             out[row["id"]] = row
     return out
+
+
+#: Cosine (TF-IDF over jieba words of the whole text) at or above which a new
+#: document is a copy of a published one: a re-export or a lightly edited copy.
+DOCUMENT_DUPLICATE = 0.8
+
+
+def near_duplicate_documents(documents: list[Located], splits_dir: Path) -> list[Issue]:
+    """Issues for new documents whose text is a near-copy of a published document (other raw path)."""
+    import pyarrow.parquet as pq
+
+    from .dedup import vectorize, words
+
+    if not documents:
+        return []
+    published = [row for path in sorted((splits_dir / "documents").glob("*.parquet"))
+                 for row in pq.read_table(path, columns=["id", "raw_path", "text"]).to_pylist()]
+    if not published:
+        return []
+    matrix = vectorize(words(d["text"]) for d in [*published, *(loc.record for loc in documents)])
+    sims = (matrix[len(published) :] @ matrix[: len(published)].T).toarray()
+    issues = []
+    for loc, row in zip(documents, sims):
+        best = int(row.argmax())
+        if row[best] >= DOCUMENT_DUPLICATE and published[best]["raw_path"] != loc.record.get("raw_path"):
+            issues.append(Issue(loc.file, "near-duplicate-document",
+                                f"the text is {row[best]:.0%} similar to the published {published[best]['raw_path']} ({published[best]['id']})",
+                                line=loc.line, json_path="$.text", hint="replace the published file instead of adding a copy, or explain the difference"))
+    return issues
 
 
 def published_documents(splits_dir: Path) -> dict[str, str]:
