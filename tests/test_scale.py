@@ -11,8 +11,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from aicorpus import build as build_mod
 from aicorpus import dedup
-from aicorpus.build import _Writer, build, convert_file
-from aicorpus.parquet import ITEM_FEATURES, to_table, with_labels, write_parquet
+from aicorpus import parquet as parquet_mod
+from aicorpus.build import build, convert_file
+from aicorpus.parquet import ITEM_FEATURES, ParquetStream, to_table, with_labels, write_parquet
 from conftest import DATA, ROOT, SEEDS, copy_project
 
 
@@ -35,9 +36,9 @@ def test_blocking_finds_every_pair_the_all_pairs_cosine_finds():
 
 
 def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, monkeypatch, seeds):
-    monkeypatch.setattr(build_mod, "ROW_GROUP", 4)  # force several row groups
+    monkeypatch.setattr(parquet_mod, "ROW_GROUP", 4)  # force several row groups
     rows = [with_labels(it, None) for c in seeds.values() for it in c.items]
-    w = _Writer(tmp_path / "s.parquet", ITEM_FEATURES)
+    w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES)
     for r in rows:
         w.add(r)
     w.close()

@@ -28,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import card, dedup, splits
@@ -37,7 +36,7 @@ from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
 from .labels import guideline_version, label_files, label_issues, read_labels
-from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, read_table, with_labels
+from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, ParquetStream, read_table, with_labels
 from .sources import Raw
 from .validate import Located, cross_issues, schema_issues
 
@@ -49,7 +48,6 @@ CLUSTERS = "near-duplicates.jsonl"
 LISTED_PAIRS = 50  # the report lists the closest pairs; every cluster is in CLUSTERS
 CACHE_DIR = ".cache/convert"
 STATE = ".cache/last-build.json"  # inputs and outputs of the last build: an unchanged project is not rebuilt
-ROW_GROUP = 10_000
 STAGES = ("read", "convert", "validate", "split", "write")
 
 
@@ -359,9 +357,9 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
     listed += sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
     near_ids = {i for a, b, _ in listed for i in (a, b)}
-    writers = {("documents", "train"): _Writer(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
+    writers = {("documents", "train"): ParquetStream(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
     for split in splits.SPLITS:
-        writers[("items", split)] = _Writer(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
+        writers[("items", split)] = ParquetStream(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
     with open(spool, encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
@@ -396,30 +394,6 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     seconds["write"] += time.perf_counter() - clock
     seconds["pass1_wall"] = pass1
     return BuildResult(inputs, published, rejected, report, label_problems, outputs, dict(seconds))
-
-
-class _Writer:
-    """Rows to one Parquet file in row groups of ROW_GROUP; same rows, same bytes."""
-
-    def __init__(self, path: Path, features):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.schema = features.arrow_schema
-        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True)
-        self.rows: list[dict] = []
-
-    def add(self, record: dict) -> None:
-        self.rows.append({name: record.get(name) for name in self.schema.names})
-        if len(self.rows) >= ROW_GROUP:
-            self._flush()
-
-    def _flush(self) -> None:
-        self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema), row_group_size=ROW_GROUP)
-        self.rows = []
-
-    def close(self) -> None:
-        if self.rows:
-            self._flush()
-        self.writer.close()
 
 
 def _report(inputs, published, n_items, rejected, assignment, coverage, clusters, pairs, compared, conflicts, lock, title) -> dict:
