@@ -298,69 +298,104 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     """Write every generated file into ``staging`` (same layout as ``root``); see :func:`build`."""
     root, staging = Path(root), Path(staging)
     seconds = Counter({s: 0.0 for s in STAGES})
-    located_labels, label_problems = read_labels(label_files(root), root) if label_files(root) else ([], [])
-    wanted = {loc.record["item_id"] for loc in located_labels}
+    located_labels, label_problems = read_labels(label_files(root), root)
+    spooled = _convert_pass(root, staging, raw_dir, {loc.record["item_id"] for loc in located_labels},
+                            num_proc=num_proc, progress=progress, cache=cache, seconds=seconds)
 
-    # pass 1: convert and spool
-    spool = staging / ".records.jsonl"
-    tokens_path = staging / ".tokens.jsonl"
-    inputs, published, rejected = 0, [], {}
+    clock = time.perf_counter()
+    pairs, below, clusters = _near_duplicates(spooled.ids, staging / _TOKENS)
+    lock = splits.read_lock(root / out_dir / LOCK)
+    assignment, conflicts = splits.assign(clusters, lock)
+    if located_labels:
+        label_problems += label_issues(located_labels, spooled.labeled_texts, version=guideline_version(root))
+    bad = {(i.file, i.line) for i in label_problems}
+    labels = {loc.record["item_id"]: loc.record for loc in located_labels if (loc.file, loc.line) not in bad}
+    seconds["split"] += time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
+    stats, titles, outputs = _write_pass(staging, out_dir, assignment, labels, {i for a, b, _ in listed + below for i in (a, b)})
+    (staging / out_dir / LOCK).write_text(splits.lock_text({**lock, **assignment}), encoding="utf-8")
+    report = _report(spooled, assignment, clusters, len(pairs), listed, below, conflicts, lock, titles)
+    report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(spooled.ids) - len(labels),
+                        "problems": [i.to_dict() for i in label_problems]}
+    (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(c) + "\n" for c in clusters if len(c) > 1), encoding="utf-8")
+    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}", f"{out_dir}/{CLUSTERS}"]
+    for name, data in card.generate(root, stats, report, staging).items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_bytes(data)
+        outputs.append(name)
+    seconds["write"] += time.perf_counter() - clock
+    return BuildResult(spooled.inputs, spooled.published, spooled.rejected, report, label_problems, outputs, dict(seconds))
+
+
+_RECORDS, _TOKENS = ".records.jsonl", ".tokens.jsonl"  # pass 1's spool, inside the staging folder
+
+
+@dataclass
+class _Spooled:
+    """What pass 1 keeps in memory; the records themselves are in the spool on disk."""
+
+    inputs: int = 0
+    published: list[str] = field(default_factory=list)
+    rejected: dict[str, list[Issue]] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    labeled_texts: dict[str, dict] = field(default_factory=dict)
+    coverage: dict[str, dict] = field(default_factory=dict)
+
+
+def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, num_proc: int, progress: bool, cache: bool,
+                  seconds: Counter) -> _Spooled:
+    """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item tokens to disk."""
+    out = _Spooled()
     seen_id: dict[str, str] = {}
     seen_sha: dict[str, str] = {}
-    ids: list[str] = []
-    labeled_texts: dict[str, dict] = {}
-    coverage: dict[str, dict] = {}
-    clock = time.perf_counter()
-    with open(spool, "w", encoding="utf-8") as records, open(tokens_path, "w", encoding="utf-8") as tokens:
+    with open(staging / _RECORDS, "w", encoding="utf-8") as records, open(staging / _TOKENS, "w", encoding="utf-8") as tokens:
         for c in convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress, cache=cache):
-            inputs += 1
-            for stage, s in c.seconds.items():
-                seconds[stage] += s
+            out.inputs += 1
+            seconds.update(c.seconds)
             if c.ok and (first := seen_id.get(c.document["id"]) or seen_sha.get(c.document["raw_sha256"])):
                 same = "the same bytes as" if seen_sha.get(c.document["raw_sha256"]) else "the same document id as"
                 c.issues.append(Issue(c.path, "duplicate-document", f"{c.document['id']} has {same} {first}", json_path="$.id",
                                       value=c.document["id"], hint="remove one of the two files (or give this one its own article id)"))
             if not c.ok:
-                rejected[c.path] = c.issues
+                out.rejected[c.path] = c.issues
                 continue
             seen_id[c.document["id"]] = seen_sha[c.document["raw_sha256"]] = c.path
-            published.append(c.path)
-            coverage[c.document["raw_path"]] = {k: v for k, v in c.document["coverage"].items() if k != "drops"}
+            out.published.append(c.path)
+            out.coverage[c.document["raw_path"]] = {k: v for k, v in c.document["coverage"].items() if k != "drops"}
             records.write(json.dumps({"document": c.document, "items": c.items}, ensure_ascii=False) + "\n")
             for it, toks in zip(c.items, c.tokens):
-                ids.append(it["id"])
+                out.ids.append(it["id"])
                 tokens.write(json.dumps(toks, ensure_ascii=False) + "\n")
                 if it["id"] in wanted:
-                    labeled_texts[it["id"]] = {"id": it["id"], "text": it["text"]}
-    pass1 = time.perf_counter() - clock
+                    out.labeled_texts[it["id"]] = {"id": it["id"], "text": it["text"]}
+    return out
 
-    # pass 2: near-duplicates and splits
-    clock = time.perf_counter()
-    with open(tokens_path, encoding="utf-8") as f:
-        matrix = dedup.vectorize(json.loads(line) for line in f) if ids else None
-    compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2) if len(ids) > 1 else []
+
+def _near_duplicates(ids: list[str], tokens_path: Path) -> tuple[list, list, list[list[str]]]:
+    """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters."""
+    compared = []
+    if len(ids) > 1:
+        with open(tokens_path, encoding="utf-8") as f:
+            matrix = dedup.vectorize(json.loads(line) for line in f)
+        compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2)
+    tokens_path.unlink()
     pairs = [p for p in compared if p[2] >= dedup.THRESHOLD]
-    clusters = dedup.clusters(ids, pairs)
-    del matrix
-    lock = splits.read_lock(root / out_dir / LOCK)
-    assignment, conflicts = splits.assign(clusters, lock)
-    if located_labels:
-        label_problems += label_issues(located_labels, labeled_texts, version=guideline_version(root))
-    bad = {(i.file, i.line) for i in label_problems}
-    labels = {loc.record["item_id"]: loc.record for loc in located_labels if (loc.file, loc.line) not in bad}
-    seconds["split"] += time.perf_counter() - clock
+    below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
+    return pairs, below, dedup.clusters(ids, pairs)
 
-    # pass 3: stream records into Parquet
-    clock = time.perf_counter()
+
+def _write_pass(staging: Path, out_dir: str, assignment: dict[str, str], labels: dict[str, dict],
+                titled: set[str]) -> tuple[card.Stats, dict[str, str], list[str]]:
+    """Pass 3: stream the spooled records, with their labels, into one Parquet file per config and split."""
     stats = card.Stats()
     titles: dict[str, str] = {}
-    listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
-    listed += sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
-    near_ids = {i for a, b, _ in listed for i in (a, b)}
     writers = {("documents", "train"): ParquetStream(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
     for split in splits.SPLITS:
         writers[("items", split)] = ParquetStream(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
-    with open(spool, encoding="utf-8") as f:
+    with open(staging / _RECORDS, encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
             doc = rec["document"]
@@ -371,48 +406,28 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
                 row = with_labels(it, labels.get(it["id"]))
                 writers[("items", split)].add(row)
                 stats.add_item(row, doc["format"], split)
-                if it["id"] in near_ids:
+                if it["id"] in titled:
                     titles[it["id"]] = it["title"] or it["text"][:30]
     for w in writers.values():
         w.close()
-    spool.unlink()
-    tokens_path.unlink()
-
-    outputs = [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers]
-    (staging / out_dir / LOCK).write_text(splits.lock_text({**lock, **assignment}), encoding="utf-8")
-    report = _report(inputs, len(published), len(ids), rejected, assignment, coverage, clusters, pairs, compared,
-                     conflicts, lock, titles)
-    report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(ids) - len(labels),
-                        "problems": [i.to_dict() for i in label_problems]}
-    (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(c) + "\n" for c in clusters if len(c) > 1), encoding="utf-8")
-    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}", f"{out_dir}/{CLUSTERS}"]
-    for name, data in card.generate(root, stats, report, staging).items():
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_bytes(data)
-        outputs.append(name)
-    seconds["write"] += time.perf_counter() - clock
-    seconds["pass1_wall"] = pass1
-    return BuildResult(inputs, published, rejected, report, label_problems, outputs, dict(seconds))
+    (staging / _RECORDS).unlink()
+    return stats, titles, [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers]
 
 
-def _report(inputs, published, n_items, rejected, assignment, coverage, clusters, pairs, compared, conflicts, lock, title) -> dict:
-    per_split = {s: sum(1 for v in assignment.values() if v == s) for s in splits.SPLITS}
-    below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
-    top = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
+def _report(spooled: _Spooled, assignment, clusters, n_pairs: int, listed, below, conflicts, lock, title) -> dict:
     return {
-        "inputs": inputs,
-        "published": published,
-        "rejected": {path: [i.to_dict() for i in issues] for path, issues in sorted(rejected.items())},
-        "documents": published,
-        "items": n_items,
-        "items_per_split": per_split,
-        "coverage": dict(sorted(coverage.items())),
+        "inputs": spooled.inputs,
+        "published": len(spooled.published),
+        "rejected": {path: [i.to_dict() for i in issues] for path, issues in sorted(spooled.rejected.items())},
+        "documents": len(spooled.published),
+        "items": len(spooled.ids),
+        "items_per_split": {s: sum(1 for v in assignment.values() if v == s) for s in splits.SPLITS},
+        "coverage": dict(sorted(spooled.coverage.items())),
         "near_duplicates": {
             "method": f"TF-IDF cosine over jieba words of title + text, compared within blocks of shared top-{dedup.BLOCK_TERMS} terms",
             "threshold": dedup.THRESHOLD,
-            "n_pairs": len(pairs),
-            "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in top],
+            "n_pairs": n_pairs,
+            "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in listed],
             "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in below],
             "n_clusters": sum(1 for c in clusters if len(c) > 1),
             "items_in_clusters": sum(len(c) for c in clusters if len(c) > 1),
