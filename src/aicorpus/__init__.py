@@ -1,9 +1,19 @@
 """aicorpus: Chinese AI-industry news as validated records, Parquet splits and benchmarks.
 
-The pipeline reads raw documents (:mod:`aicorpus.sources`), converts them with one
-converter per source format (:mod:`aicorpus.convert`), validates every record
-(:mod:`aicorpus.validate`), assigns splits (:mod:`aicorpus.splits`) and writes
-Parquet (:mod:`aicorpus.parquet`); :mod:`aicorpus.build` runs those steps in order.
+Data flows one way, one module per step:
+
+* :mod:`aicorpus.sources` reads raw bytes (UTF-8 or GB18030, size limits);
+* :mod:`aicorpus.convert` picks one converter per source format (one module each),
+  with :mod:`aicorpus.markdown` and :mod:`aicorpus.frontmatter` doing the parsing;
+* :mod:`aicorpus.coverage` accounts for every raw line;
+* :mod:`aicorpus.validate` checks records against ``schema/`` and across records;
+* :mod:`aicorpus.labels` reads and checks the hand labels in ``labels/``;
+* :mod:`aicorpus.dedup` finds near-duplicate stories, :mod:`aicorpus.splits` assigns splits;
+* :mod:`aicorpus.parquet` writes the files, :mod:`aicorpus.card` the generated documentation;
+* :mod:`aicorpus.build` runs those steps; :mod:`aicorpus.cli` is the thin command line.
+
+:mod:`aicorpus.bench` scores systems on the labels; :mod:`aicorpus.quantities`
+normalises numbers for claims.
 """
 
 __version__ = "0.1.0"
