@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from aicorpus import splits as splits_mod
 from aicorpus.build import LOCK, build, check, parquet_path

@@ -14,7 +14,7 @@ from aicorpus import dedup
 from aicorpus import parquet as parquet_mod
 from aicorpus.build import build, convert_file
 from aicorpus.parquet import ITEM_FEATURES, ParquetStream, to_table, with_labels, write_parquet
-from conftest import DATA, ROOT, SEEDS, copy_project
+from conftest import DATA, SEEDS, copy_project
 
 
 def corpus_items():

@@ -35,7 +35,7 @@ from .convert import FORMATS, convert, sniff
 from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
-from .labels import guideline_version, label_files, label_issues, read_labels
+from .labels import guideline_version, label_files, label_issues, passing, read_labels
 from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES, ParquetStream, read_table, with_labels
 from .sources import Raw
 from .validate import Located, cross_issues, schema_issues
@@ -308,8 +308,7 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     assignment, conflicts = splits.assign(clusters, lock)
     if located_labels:
         label_problems += label_issues(located_labels, spooled.labeled_texts, version=guideline_version(root))
-    bad = {(i.file, i.line) for i in label_problems}
-    labels = {loc.record["item_id"]: loc.record for loc in located_labels if (loc.file, loc.line) not in bad}
+    labels = passing(located_labels, label_problems)
     seconds["split"] += time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -185,7 +185,7 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     c = s["claims"]
     topic_rows = [[t, en[t], *(s["topics_per_split"][t][x] for x in SPLITS)] for t in s["topics_per_split"]]
     labels = "\n\n".join([
-        f"Labeled items per split: " + ", ".join(f"{x} {s['labeled_per_split'][x]} of {s['items_per_split'][x]}" for x in SPLITS) + ".",
+        "Labeled items per split: " + ", ".join(f"{x} {s['labeled_per_split'][x]} of {s['items_per_split'][x]}" for x in SPLITS) + ".",
         _table(["topic", "name", *SPLITS], topic_rows),
         f"![Topic distribution per split]({PLOTS}/topics_per_split.png)",
         f"Claims: {c['total']} in all, {c['numeric']} with a number; per labeled item mean {c['per_item_mean']}, "

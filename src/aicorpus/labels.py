@@ -125,3 +125,9 @@ def label_issues(labels: Iterable[Located], items: dict[str, dict], *, version: 
             issues.append(Issue(f"{LABEL_DIR}/", "unlabeled-item", f"item {iid} has no label", json_path="$.item_id", value=iid,
                                 hint="read the item and add its label line (guideline section 4)"))
     return issues
+
+
+def passing(labels: Iterable[Located], problems: Iterable[Issue]) -> dict[str, dict]:
+    """The labels no problem points at, by item id: what is published and scored (the others are reported)."""
+    bad = {(i.file, i.line) for i in problems}
+    return {loc.record["item_id"]: loc.record for loc in labels if (loc.file, loc.line) not in bad}

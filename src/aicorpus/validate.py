@@ -10,7 +10,6 @@ the two agree on valid and invalid records.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 from dataclasses import dataclass, field

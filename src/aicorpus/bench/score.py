@@ -20,7 +20,7 @@ from typing import Literal
 import pyarrow.parquet as pq
 
 from ..errors import AicorpusError, Issue
-from ..labels import guideline_version, label_files, label_issues, read_labels, taxonomy, topic_ids
+from ..labels import guideline_version, label_files, label_issues, passing, read_labels, taxonomy, topic_ids
 from ..validate import published_items
 from .metrics import ALIASES_PATH, CLAIM_LEVELS, claim_scores_with_ci, load_aliases, topic_scores_with_ci
 from .predictions import read_predictions
@@ -41,8 +41,7 @@ def gold_labels(root: Path, items: dict[str, dict]) -> tuple[dict[str, dict], li
     """Labels that pass every check, by item id, and the problems of the others (as the build keeps them)."""
     located, problems = read_labels(label_files(root), root)
     problems += label_issues(located, items, version=guideline_version(root))
-    bad = {(i.file, i.line) for i in problems}
-    return {loc.record["item_id"]: loc.record for loc in located if (loc.file, loc.line) not in bad}, problems
+    return passing(located, problems), problems
 
 
 def score(task: Literal["topics", "claims"], predictions_path: Path | str, split: str, root: Path, *,

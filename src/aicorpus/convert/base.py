@@ -192,6 +192,17 @@ def strip_decoration(title: str) -> str:
     return _EMOJI_TAIL.sub("", title).strip()
 
 
+def text_value(value) -> str | None:
+    """A front-matter value as stripped text; None for missing or empty values.
+
+    >>> text_value("  x "), text_value(""), text_value(None), text_value(15754)
+    ('x', None, None, '15754')
+    """
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
 def image_only(source: str) -> bool:
     """True for a Markdown paragraph that is nothing but images."""
     return bool(re.fullmatch(r"(\s*!\[[^\]]*\]\([^)]*\)\s*)+", source))

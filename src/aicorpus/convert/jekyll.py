@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..frontmatter import parse_front_matter
 from ..markdown import link, render
 from ..sources import Raw
-from .base import Draft, ItemDraft, image_only, metadata
+from .base import Draft, ItemDraft, image_only, metadata, text_value
 
 MARKERS = ("探索之问", "ref.", "全文阅读")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -58,7 +58,7 @@ def convert(raw: Raw) -> Draft:
         published=_date(fm.data.get("date")),
         tags=[str(t) for t in fm.data.get("tags") or []],
         metadata=metadata(series=title.split("[")[0].strip() if title else None, period=period.group(1) if period else None,
-                          category=_str(fm.data.get("categories"))),
+                          category=text_value(fm.data.get("categories"))),
     )
     draft.drop(fm.start, fm.start, "front matter delimiter")
     draft.drop(fm.end, fm.end, "front matter delimiter")
@@ -242,7 +242,3 @@ def _section_end(heads: list[_Heading], h: _Heading, total: int) -> int:
 def _date(value) -> str | None:
     text = str(value or "").strip()
     return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text) else None
-
-
-def _str(value) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None

@@ -16,7 +16,7 @@ import re
 from ..frontmatter import parse_front_matter
 from ..markdown import blocks, join_text, link, render
 from ..sources import Raw
-from .base import Draft, ItemDraft, image_only, metadata
+from .base import Draft, ItemDraft, image_only, metadata, text_value
 
 SITE = "https://linux.cn/"
 MARKERS = ("消息来源", "老王点评")
@@ -53,25 +53,25 @@ def convert(raw: Raw) -> Draft:
     fm = parse_front_matter(raw.path, raw.lines)
     data = fm.data
     count = data.get("count") or {}
-    title = _str(data.get("title"))
+    title = text_value(data.get("title"))
     number = _TITLE_NUMBER.search(title or "")
-    largepic = _str(data.get("largepic"))
+    largepic = text_value(data.get("largepic"))
     draft = Draft(
         format="linuxcn",
         source="linux.cn",
         text="",
         title=title,
         doc_key=str(data["id"]) if isinstance(data.get("id"), int) else None,
-        authors=[a for a in [_str(data.get("author"))] if a],
+        authors=[a for a in [text_value(data.get("author"))] if a],
         published=_beijing(data.get("date")),
-        url=SITE.rstrip("/") + data["permalink"] if _str(data.get("permalink")) else None,
+        url=SITE.rstrip("/") + data["permalink"] if text_value(data.get("permalink")) else None,
         tags=[str(t) for t in data.get("tags") or []],
         highlights=_highlights(data.get("summary") or data.get("excerpt")),
         images=[{"src": largepic, "alt": ""}] if largepic else [],
         metadata=metadata(
             series="硬核观察",
             issue_number=int(number.group(1)) if number else None,
-            category=_str(data.get("category") or data.get("categories")),
+            category=text_value(data.get("category") or data.get("categories")),
             views=count.get("viewnum"), comments=count.get("commentnum"), likes=count.get("likes"),
             favorites=count.get("favtimes"), shares=count.get("sharetimes"),
             updated=_beijing(data.get("updated")),
@@ -158,12 +158,8 @@ def _highlights(summary) -> list[str]:
 
 def _beijing(value) -> str | None:
     """linux.cn dates are Beijing time without a zone: '2023-04-25 10:45:52' -> ISO 8601 +08:00."""
-    text = _str(value)
+    text = text_value(value)
     if not text:
         return None
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})", text)
     return f"{m.group(1)}T{m.group(2)}+08:00" if m else None
-
-
-def _str(value) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None
