@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pyarrow.parquet as pq
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils import murmurhash3_32
 
 from aicorpus import build as build_mod
 from aicorpus import dedup
@@ -25,14 +26,33 @@ def corpus_items():
 def test_blocking_finds_every_pair_the_all_pairs_cosine_finds():
     items = corpus_items()
     ids = [it["id"] for it in items]
-    tokens = [dedup.words(dedup.item_text(it)) for it in items]
-    exact = TfidfVectorizer(analyzer=lambda t: t, sublinear_tf=True).fit_transform(tokens)
-    sims = (exact @ exact.T).toarray()
+    matrix = dedup.vectorize(dedup.item_text(it) for it in items)
+    sims = (matrix @ matrix.T).toarray()
     np.fill_diagonal(sims, 0)
     want = {tuple(sorted((ids[i], ids[j]))) for i, j in zip(*np.nonzero(sims >= dedup.THRESHOLD))}
-    got = {(a, b) for a, b, _ in dedup.similar_pairs(ids, dedup.vectorize(tokens))}
+    got = {(a, b) for a, b, _ in dedup.similar_pairs(ids, matrix)}
     assert got == want
     assert len(want) >= 3  # the OpenAI retellings, and stories the dev corpus shares with the seeds
+
+
+def test_hashed_terms_give_the_cosines_of_a_vocabulary():
+    texts = [dedup.item_text(it) for it in corpus_items()]
+    exact = TfidfVectorizer(analyzer=dedup.words, sublinear_tf=True).fit(texts)
+    buckets = {murmurhash3_32(w, positive=True) % dedup.N_FEATURES for w in exact.vocabulary_}
+    assert len(exact.vocabulary_) - len(buckets) <= 3  # collisions among some 3,000 words
+    a, b = exact.transform(texts), dedup.vectorize(texts)
+    assert np.abs((a @ a.T).toarray() - (b @ b.T).toarray()).max() < 0.02
+
+
+def test_the_on_disk_matrix_is_the_in_memory_one(tmp_path):
+    texts = [dedup.item_text(it) for it in corpus_items()]
+    store = dedup.TermStore(tmp_path)
+    for lo in range(0, len(texts), 7):  # rows arrive document by document
+        store.add(dedup.term_counts(texts[lo : lo + 7]))
+    on_disk, in_memory = store.matrix(), dedup.vectorize(texts)
+    assert (on_disk != in_memory).nnz == 0
+    ids = [str(n) for n in range(len(texts))]
+    assert dedup.similar_pairs(ids, on_disk, release=store.release) == dedup.similar_pairs(ids, in_memory)
 
 
 def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, monkeypatch, seeds):

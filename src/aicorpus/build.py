@@ -3,8 +3,9 @@
 Pass 1 converts every raw file (on ``num_proc`` processes, from a cache keyed
 by the file's bytes and the code version) and spools the records to disk;
 pass 2 clusters near-duplicates and assigns splits; pass 3 streams the
-records into Parquet row groups. Only ids, labels and the TF-IDF matrix of
-the items stay in memory, never the corpus.
+records into Parquet row groups. The records and the items' TF-IDF matrix
+stay on disk; memory holds item ids, labels, document frequencies, each
+item's block terms and the near-duplicate pairs, never the corpus.
 
 Input problems never raise: they become :class:`Issue` objects, the document
 is rejected whole (nothing half-published) and the rest of the batch goes on,
@@ -16,6 +17,7 @@ a staging folder and renamed into place, so a killed build leaves the previous
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -28,7 +30,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
+import scipy.sparse as sp
 
 from . import card, dedup, splits
 from .convert import FORMATS, convert, sniff
@@ -58,13 +62,13 @@ def parquet_path(config: str, split: str) -> str:
 
 @dataclass
 class Converted:
-    """One raw file after conversion: its records (and item tokens), or the issues that reject it."""
+    """One raw file after conversion: its records (and their items' hashed word counts), or the issues that reject it."""
 
     path: str
     document: dict | None = None
     items: list[dict] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    tokens: list[list[str]] = field(default_factory=list)
+    terms: sp.csr_matrix | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -72,11 +76,17 @@ class Converted:
         return self.document is not None and not any(i.severity == "error" for i in self.issues)
 
     def to_json(self) -> str:
-        return json.dumps({**asdict(self), "issues": [i.to_dict() for i in self.issues], "seconds": {}}, ensure_ascii=False)
+        terms = None if self.terms is None else [self.terms.indptr.tolist(), self.terms.indices.tolist(), self.terms.data.tolist()]
+        return json.dumps({**asdict(self), "issues": [i.to_dict() for i in self.issues], "seconds": {}, "terms": terms},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "Converted":
         data = json.loads(text)
+        if data["terms"] is not None:
+            indptr, indices, counts = data["terms"]
+            data["terms"] = sp.csr_matrix((np.array(counts, np.float32), np.array(indices, np.int32), np.array(indptr, np.int32)),
+                                          shape=(len(indptr) - 1, dedup.N_FEATURES))
         return cls(**{**data, "issues": [Issue(**i) for i in data["issues"]]})
 
 
@@ -150,7 +160,7 @@ def code_version() -> str:
 
 
 def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
-    """One file for the build: from the cache when its bytes and the code are unchanged, else converted and tokenised."""
+    """One file for the build: from the cache when its bytes and the code are unchanged, else converted and its items' words counted."""
     path, root, cache_dir, version = job
     key = None
     if cache_dir:
@@ -165,7 +175,7 @@ def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
     c = convert_file(path, root)
     if c.ok:
         clock = time.perf_counter()
-        c.tokens = [dedup.words(dedup.item_text(it)) for it in c.items]
+        c.terms = dedup.term_counts(dedup.item_text(it) for it in c.items)
         c.seconds["split"] = time.perf_counter() - clock
     if key:
         hit.parent.mkdir(parents=True, exist_ok=True)
@@ -303,9 +313,9 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
                             num_proc=num_proc, progress=progress, cache=cache, seconds=seconds)
 
     clock = time.perf_counter()
-    pairs, below, clusters = _near_duplicates(spooled.ids, staging / _TOKENS)
+    pairs, below, groups = _near_duplicates(spooled.ids, spooled.terms)
     lock = splits.read_lock(root / out_dir / LOCK)
-    assignment, conflicts = splits.assign(clusters, lock)
+    split_of, conflicts = splits.assigner(groups, lock)
     if located_labels:
         label_problems += label_issues(located_labels, spooled.labeled_texts, version=guideline_version(root))
     labels = passing(located_labels, label_problems)
@@ -313,14 +323,14 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
 
     clock = time.perf_counter()
     listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
-    stats, titles, outputs = _write_pass(staging, out_dir, assignment, labels, {i for a, b, _ in listed + below for i in (a, b)})
-    (staging / out_dir / LOCK).write_text(splits.lock_text({**lock, **assignment}), encoding="utf-8")
-    report = _report(spooled, assignment, clusters, len(pairs), listed, below, conflicts, lock, titles)
+    stats, titles, outputs, unlocked = _write_pass(staging, out_dir, spooled.ids, split_of, lock, labels,
+                                                   {i for a, b, _ in listed + below for i in (a, b)})
+    report = _report(spooled, stats, groups, len(pairs), listed, below, conflicts, unlocked, titles)
     report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(spooled.ids) - len(labels),
                         "problems": [i.to_dict() for i in label_problems]}
     (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(c) + "\n" for c in clusters if len(c) > 1), encoding="utf-8")
-    outputs += [f"{out_dir}/{LOCK}", f"{out_dir}/{REPORT}", f"{out_dir}/{CLUSTERS}"]
+    (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(g) + "\n" for g in groups), encoding="utf-8")
+    outputs += [f"{out_dir}/{REPORT}", f"{out_dir}/{CLUSTERS}"]
     for name, data in card.generate(root, stats, report, staging).items():
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         (staging / name).write_bytes(data)
@@ -329,7 +339,7 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     return BuildResult(spooled.inputs, spooled.published, spooled.rejected, report, label_problems, outputs, dict(seconds))
 
 
-_RECORDS, _TOKENS = ".records.jsonl", ".tokens.jsonl"  # pass 1's spool, inside the staging folder
+_RECORDS, _TERMS = ".records.jsonl", ".terms"  # pass 1's spool, inside the staging folder
 
 
 @dataclass
@@ -340,17 +350,18 @@ class _Spooled:
     published: list[str] = field(default_factory=list)
     rejected: dict[str, list[Issue]] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)
+    terms: dedup.TermStore | None = None
     labeled_texts: dict[str, dict] = field(default_factory=dict)
     coverage: dict[str, dict] = field(default_factory=dict)
 
 
 def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, num_proc: int, progress: bool, cache: bool,
                   seconds: Counter) -> _Spooled:
-    """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item tokens to disk."""
-    out = _Spooled()
+    """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item word counts to disk."""
+    out = _Spooled(terms=dedup.TermStore(staging / _TERMS))
     seen_id: dict[str, str] = {}
     seen_sha: dict[str, str] = {}
-    with open(staging / _RECORDS, "w", encoding="utf-8") as records, open(staging / _TOKENS, "w", encoding="utf-8") as tokens:
+    with open(staging / _RECORDS, "w", encoding="utf-8") as records:
         for c in convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress, cache=cache):
             out.inputs += 1
             seconds.update(c.seconds)
@@ -365,32 +376,36 @@ def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, 
             out.published.append(c.path)
             out.coverage[c.document["raw_path"]] = {k: v for k, v in c.document["coverage"].items() if k != "drops"}
             records.write(json.dumps({"document": c.document, "items": c.items}, ensure_ascii=False) + "\n")
-            for it, toks in zip(c.items, c.tokens):
+            out.terms.add(c.terms)
+            for it in c.items:
                 out.ids.append(it["id"])
-                tokens.write(json.dumps(toks, ensure_ascii=False) + "\n")
                 if it["id"] in wanted:
                     out.labeled_texts[it["id"]] = {"id": it["id"], "text": it["text"]}
     return out
 
 
-def _near_duplicates(ids: list[str], tokens_path: Path) -> tuple[list, list, list[list[str]]]:
-    """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters."""
-    compared = []
-    if len(ids) > 1:
-        with open(tokens_path, encoding="utf-8") as f:
-            matrix = dedup.vectorize(json.loads(line) for line in f)
-        compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2)
-    tokens_path.unlink()
+def _near_duplicates(ids: list[str], terms: dedup.TermStore) -> tuple[list, list, list[list[str]]]:
+    """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters of two or more."""
+    matrix = terms.matrix()
+    compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2, release=terms.release)
+    del matrix
+    terms.close()
+    shutil.rmtree(terms.folder, ignore_errors=True)
     pairs = [p for p in compared if p[2] >= dedup.THRESHOLD]
     below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
-    return pairs, below, dedup.clusters(ids, pairs)
+    return pairs, below, dedup.groups(pairs)
 
 
-def _write_pass(staging: Path, out_dir: str, assignment: dict[str, str], labels: dict[str, dict],
-                titled: set[str]) -> tuple[card.Stats, dict[str, str], list[str]]:
-    """Pass 3: stream the spooled records, with their labels, into one Parquet file per config and split."""
+def _write_pass(staging: Path, out_dir: str, ids: list[str], split_of, lock: dict[str, str], labels: dict[str, dict],
+                titled: set[str]) -> tuple[card.Stats, dict[str, str], list[str], list[str]]:
+    """Pass 3: stream the spooled records, with their labels, into one Parquet file per config and split; write the lock.
+
+    Returns the figures, the titles of ``titled`` items, the files written and the lock entries whose item is gone.
+    """
     stats = card.Stats()
     titles: dict[str, str] = {}
+    codes = bytearray()  # each item's split (index in SPLITS), in the order of ``ids``, for the lock
+    seen_locked: set[str] = set()
     writers = {("documents", "train"): ParquetStream(staging / out_dir / parquet_path("documents", "train"), DOCUMENT_FEATURES)}
     for split in splits.SPLITS:
         writers[("items", split)] = ParquetStream(staging / out_dir / parquet_path("items", split), ITEM_FEATURES)
@@ -401,7 +416,10 @@ def _write_pass(staging: Path, out_dir: str, assignment: dict[str, str], labels:
             writers[("documents", "train")].add(doc)
             stats.add_document(doc)
             for it in rec["items"]:
-                split = assignment[it["id"]]
+                split = split_of(it["id"])
+                codes.append(splits.SPLITS.index(split))
+                if it["id"] in lock:
+                    seen_locked.add(it["id"])
                 row = with_labels(it, labels.get(it["id"]))
                 writers[("items", split)].add(row)
                 stats.add_item(row, doc["format"], split)
@@ -410,30 +428,34 @@ def _write_pass(staging: Path, out_dir: str, assignment: dict[str, str], labels:
     for w in writers.values():
         w.close()
     (staging / _RECORDS).unlink()
-    return stats, titles, [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers]
+    unlocked = sorted(i for i in lock if i not in seen_locked)  # kept: the story keeps its split if it returns
+    entries = itertools.chain(((i, splits.SPLITS[c]) for i, c in zip(ids, codes, strict=True)), ((i, lock[i]) for i in unlocked))
+    splits.write_lock(staging / out_dir / LOCK, entries)
+    return stats, titles, [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers] + [f"{out_dir}/{LOCK}"], unlocked
 
 
-def _report(spooled: _Spooled, assignment, clusters, n_pairs: int, listed, below, conflicts, lock, title) -> dict:
+def _report(spooled: _Spooled, stats: card.Stats, groups, n_pairs: int, listed, below, conflicts, unlocked, title) -> dict:
     return {
         "inputs": spooled.inputs,
         "published": len(spooled.published),
         "rejected": {path: [i.to_dict() for i in issues] for path, issues in sorted(spooled.rejected.items())},
         "documents": len(spooled.published),
         "items": len(spooled.ids),
-        "items_per_split": {s: sum(1 for v in assignment.values() if v == s) for s in splits.SPLITS},
+        "items_per_split": {s: stats.items_per_split[s] for s in splits.SPLITS},
         "coverage": dict(sorted(spooled.coverage.items())),
         "near_duplicates": {
-            "method": f"TF-IDF cosine over jieba words of title + text, compared within blocks of shared top-{dedup.BLOCK_TERMS} terms",
+            "method": f"TF-IDF cosine over jieba words (rjieba) of title + text, hashed into {dedup.N_FEATURES:,} buckets, "
+                      f"compared within blocks of shared top-{dedup.BLOCK_TERMS} terms",
             "threshold": dedup.THRESHOLD,
             "n_pairs": n_pairs,
             "pairs": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in listed],
             "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in below],
-            "n_clusters": sum(1 for c in clusters if len(c) > 1),
-            "items_in_clusters": sum(len(c) for c in clusters if len(c) > 1),
+            "n_clusters": len(groups),
+            "items_in_clusters": sum(len(c) for c in groups),
             "clusters_file": f"{OUT_DIR}/{CLUSTERS}",
             "clusters_spanning_splits": conflicts,
         },
-        "split_lock": {"entries_without_item": sorted(i for i in lock if i not in assignment)},
+        "split_lock": {"entries_without_item": unlocked},
     }
 
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+
+import numpy as np
 
 SPLITS = ("train", "validation", "test")
 RATIOS = {"train": 0.60, "validation": 0.20, "test": 0.20}
@@ -36,25 +39,42 @@ def hash_split(key: str) -> str:
     return SPLITS[-1]
 
 
-def assign(clusters: Iterable[Sequence[str]], lock: dict[str, str]) -> tuple[dict[str, str], list[dict]]:
-    """Assign every item of ``clusters`` a split; return it and the clusters that span splits.
+def assigner(groups: Iterable[Sequence[str]], lock: Mapping[str, str]) -> tuple[Callable[[str], str], list[dict]]:
+    """A function from item id to split, and the near-duplicate groups that span splits.
 
-    A cluster spans splits only when a new item is a near-duplicate of locked
+    ``groups`` are the clusters of two or more items; an item in none is its
+    own cluster, so its split needs no memory: the lock's, or its hash's.
+    A group spans splits only when a new item is a near-duplicate of locked
     items that already sit in different splits; the locked ones do not move.
+
+    >>> split, conflicts = assigner([["a", "b"]], {"b": "test"})
+    >>> split("a"), split("b"), split("c") == hash_split("c"), conflicts
+    ('test', 'test', True, [])
+    """
+    target: dict[str, str] = {}
+    conflicts = []
+    for group in groups:
+        locked = sorted({lock[i] for i in group if i in lock}, key=SPLITS.index)
+        split = locked[0] if locked else hash_split(min(group))
+        target.update((i, split) for i in group)
+        if len(locked) > 1:
+            conflicts.append({"items": sorted(group), "splits": locked})
+
+    def split_of(item_id: str) -> str:
+        return lock.get(item_id) or target.get(item_id) or hash_split(item_id)
+
+    return split_of, conflicts
+
+
+def assign(clusters: Iterable[Sequence[str]], lock: Mapping[str, str]) -> tuple[dict[str, str], list[dict]]:
+    """Every item of ``clusters`` with its split (see :func:`assigner`), and the clusters that span splits.
 
     >>> assign([["a", "b"], ["c"]], {"b": "test"})
     ({'a': 'test', 'b': 'test', 'c': 'train'}, [])
     """
-    out: dict[str, str] = {}
-    conflicts = []
-    for cluster in clusters:
-        locked = sorted({lock[i] for i in cluster if i in lock}, key=SPLITS.index)
-        target = locked[0] if locked else hash_split(min(cluster))
-        for i in cluster:
-            out[i] = lock.get(i, target)
-        if len(locked) > 1:
-            conflicts.append({"items": sorted(cluster), "splits": locked})
-    return dict(sorted(out.items())), conflicts
+    clusters = [list(c) for c in clusters]
+    split_of, conflicts = assigner([c for c in clusters if len(c) > 1], lock)
+    return dict(sorted((i, split_of(i)) for c in clusters for i in c)), conflicts
 
 
 def read_lock(path: Path) -> dict[str, str]:
@@ -64,9 +84,28 @@ def read_lock(path: Path) -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            lock[row["item_id"]] = row["split"]
+            lock[row["item_id"]] = sys.intern(row["split"])  # three strings shared by every entry
     return lock
 
 
-def lock_text(assignment: dict[str, str]) -> str:
-    return "".join(json.dumps({"item_id": i, "split": s}) + "\n" for i, s in sorted(assignment.items()))
+def write_lock(path: Path, entries: Iterable[tuple[str, str]]) -> None:
+    """Write ``(item_id, split)`` entries sorted by id, one JSON object a line (sorted: small diffs in git).
+
+    Ids are sorted as a NumPy byte-string array, a few dozen bytes an entry
+    rather than a Python dict's hundred and more.
+    """
+    ids, codes, chunk = [], [], []
+    for item_id, split in entries:
+        chunk.append((item_id.encode(), SPLITS.index(split)))
+        if len(chunk) == 100_000:
+            ids.append(np.array([i for i, _ in chunk], dtype=bytes))
+            codes.append(np.array([c for _, c in chunk], dtype=np.uint8))
+            chunk = []
+    ids.append(np.array([i for i, _ in chunk], dtype=bytes))
+    codes.append(np.array([c for _, c in chunk], dtype=np.uint8))
+    keys, splits = np.concatenate(ids), np.concatenate(codes)
+    order = np.argsort(keys, kind="stable")
+    with open(path, "w", encoding="utf-8") as f:
+        for n in order.tolist():
+            f.write(json.dumps({"item_id": keys[n].decode(), "split": SPLITS[splits[n]]}) + "\n")
+

@@ -289,7 +289,7 @@ def near_duplicate_documents(documents: list[Located], splits_dir: Path) -> list
     """Issues for new documents whose text is a near-copy of a published document (other raw path)."""
     import pyarrow.parquet as pq
 
-    from .dedup import vectorize, words
+    from .dedup import vectorize
 
     if not documents:
         return []
@@ -297,7 +297,7 @@ def near_duplicate_documents(documents: list[Located], splits_dir: Path) -> list
                  for row in pq.read_table(path, columns=["id", "raw_path", "text"]).to_pylist()]
     if not published:
         return []
-    matrix = vectorize(words(d["text"]) for d in [*published, *(loc.record for loc in documents)])
+    matrix = vectorize(d["text"] for d in [*published, *(loc.record for loc in documents)])
     sims = (matrix[len(published) :] @ matrix[: len(published)].T).toarray()
     issues = []
     for loc, row in zip(documents, sims):

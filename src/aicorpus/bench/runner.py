@@ -119,7 +119,7 @@ def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
 
 def _environment() -> dict:
     versions = {}
-    for pkg in ("scikit-learn", "scipy", "numpy", "jieba", "pyarrow", "datasets", "cn2an"):
+    for pkg in ("scikit-learn", "scipy", "numpy", "rjieba", "pyarrow", "datasets", "cn2an"):
         try:
             versions[pkg] = importlib_metadata.version(pkg)
         except importlib_metadata.PackageNotFoundError:
