@@ -25,19 +25,21 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _strings(value) -> Iterable[str]:
+def _strings(value, out: list[str]) -> list[str]:
+    """Append the strings nested in ``value`` (dicts and lists) to ``out``, in order."""
     if isinstance(value, str):
-        yield value
+        out.append(value)
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _strings(v)
+            _strings(v, out)
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v)
+            _strings(v, out)
+    return out
 
 
 def _blob(record) -> str:
-    return _norm("\u0000".join(_strings(record)))
+    return _norm("\u0000".join(_strings(record, [])))
 
 
 def trace(raw: Raw, drops: list[tuple[int, int, str]], document: dict, items: list[dict], markers: Iterable[str] = ()) -> dict:
@@ -56,8 +58,18 @@ def trace(raw: Raw, drops: list[tuple[int, int, str]], document: dict, items: li
         for n in range(first, last + 1):
             reasons.setdefault(n, reason)
     skip = [_norm(m) for m in markers]
-    doc_blob = _blob([document, items])
-    spans = [(it["line_start"], it["line_end"], _blob(it)) for it in items]
+    item_blobs = [_blob(it) for it in items]
+    # The line's item: the first one whose span holds it.
+    owner: dict[int, str] = {}
+    for it, blob in zip(items, item_blobs):
+        for n in range(it["line_start"], it["line_end"] + 1):
+            owner.setdefault(n, blob)
+    # The whole document is its own fields plus every item. A run (letters and
+    # digits, never NUL) is in the NUL-joined whole exactly when it is in one of
+    # these parts, so the item blobs are reused rather than normalised again.
+    # (NFKC and lower() never act across a NUL, so normalising the parts apart
+    # gives the same text as normalising the whole.)
+    doc_own: str | None = None  # the document's own fields, normalised when first needed
     counts = {"in_items": 0, "in_document": 0, "dropped": 0, "lost": 0}
     lost: list[int] = []
     for n, line in enumerate(raw.lines, start=1):
@@ -70,10 +82,14 @@ def trace(raw: Raw, drops: list[tuple[int, int, str]], document: dict, items: li
         for marker in skip:
             text = text.replace(marker, " ")
         runs = _RUN.findall(text)
-        own = next((blob for a, b, blob in spans if a <= n <= b), None)
+        own = owner.get(n)
         if own is not None and all(r in own for r in runs):
             counts["in_items"] += 1
-        elif all(r in doc_blob for r in runs):
+            continue
+        missing = [r for r in runs if not any(r in blob for blob in item_blobs)]  # these must be in the document's own fields
+        if missing and doc_own is None:
+            doc_own = _blob(document)
+        if all(r in doc_own for r in missing):
             counts["in_document"] += 1
         else:
             counts["lost"] += 1

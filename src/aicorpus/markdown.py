@@ -101,6 +101,8 @@ def render(markdown: str, *, base_url: str | None = None, role: str = "inline") 
     >>> r.text, r.links, r.images
     ('见 报道。\\n一\\n二', [{'text': '报道', 'url': 'https://linux.cn/a.html', 'role': 'inline'}], [{'src': '/p.jpg', 'alt': ''}])
     """
+    if not markdown.strip():  # blank input renders to nothing; converters pass many empty segments
+        return Rendered("")
     return render_tokens(_MD.parse(markdown), base_url=base_url, role=role)
 
 
@@ -163,11 +165,15 @@ def _html_inline(tag: str) -> str:
 # Private-use marks for ruby parentheses, so that the spaces around them can be
 # dropped without touching real parentheses in the text.
 _RT_OPEN, _RT_CLOSE = "\ue000", "\ue001"
+_RT_OPEN_SPACED = re.compile(r"\s*\ue000\s*")
+_RT_CLOSE_SPACED = re.compile(r"\s*\ue001")
 
 
 def _ruby(text: str) -> str:
-    text = re.sub(r"\s*\ue000\s*", "（", text)
-    return re.sub(r"\s*\ue001", "）", text)
+    if _RT_OPEN not in text and _RT_CLOSE not in text:  # no ruby: skip two regex scans of every block
+        return text
+    text = _RT_OPEN_SPACED.sub("（", text)
+    return _RT_CLOSE_SPACED.sub("）", text)
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -177,10 +183,14 @@ def _strip_html(html: str) -> str:
     return _TAG.sub("", html)
 
 
+_SPACES = re.compile(r"[ \t\u3000]{2,}")
+
+
 def squeeze(text: str) -> str:
     """Collapse runs of spaces and strip each line (ruby markup leaves doubled spaces).
 
     >>> squeeze("a  b \\n  c")
     'a b\\nc'
     """
-    return "\n".join(re.sub(r"[ \t\u3000]{2,}", " ", line).strip() for line in text.split("\n"))
+    # One substitution over the whole text: the pattern never matches a newline, so it is the same as per line.
+    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))

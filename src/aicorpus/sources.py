@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import AicorpusError, Issue
+from .frontmatter import FrontMatter, parse_front_matter
 
 #: Larger than any news article by two orders of magnitude; a bigger file is
 #: almost certainly a dump or a binary and would stall the build.
@@ -52,6 +53,14 @@ class Raw:
     @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @cached_property
+    def front_matter(self) -> FrontMatter:
+        """The parsed YAML front matter (raises like :func:`parse_front_matter`).
+
+        Parsed once: the sniffer and the converter both read it, and YAML parsing is slow.
+        """
+        return parse_front_matter(self.path, self.lines)
 
     @cached_property
     def _starts(self) -> list[int]:

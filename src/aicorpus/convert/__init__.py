@@ -10,7 +10,7 @@ import re
 from types import ModuleType
 
 from ..errors import AicorpusError, Issue
-from ..frontmatter import has_front_matter, parse_front_matter
+from ..frontmatter import has_front_matter
 from ..sources import Raw
 from . import digest, jekyll, linuxcn, plaintext, wechat
 from .base import Draft
@@ -29,7 +29,7 @@ def sniff(raw: Raw) -> str:
     head = "\n".join(raw.lines[:60])
     text = raw.text
     if has_front_matter(raw.lines):
-        fm = parse_front_matter(raw.path, raw.lines).data  # raises the precise YAML error, if any
+        fm = raw.front_matter.data  # raises the precise YAML error, if any
         if re.match(r"/article-\d+", str(fm.get("permalink", ""))) or "硬核观察" in (str(fm.get("category")), str(fm.get("categories"))):
             return "linuxcn"
         if "layout" in fm and re.search(r"^####\s", text, re.M):

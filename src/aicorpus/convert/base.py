@@ -95,6 +95,9 @@ def document_id(fmt: str, raw: Raw, doc_key: str | None) -> str:
     return f"{fmt}-{doc_key}" if doc_key else f"{fmt}-{raw.sha256[:12]}"
 
 
+_RUN = re.compile(r"[^\W_]+")
+
+
 def story_key(title: str | None, text: str) -> str:
     """What identifies a story inside its document: its title, else its opening.
 
@@ -106,10 +109,27 @@ def story_key(title: str | None, text: str) -> str:
     >>> story_key(None, "特斯拉CEO埃隆·马斯克(Elon Musk)向大模型领域投下一枚重磅炸弹。")
     '特斯拉ceo埃隆马斯克elonmusk向大模型领域投下一枚重磅炸'
     """
-    def norm(s: str) -> str:
-        return "".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", s).lower()))
+    key = _letters(title) if title else ""
+    return key or _opening(text)
 
-    return norm(title) if title and norm(title) else norm(text)[:32]
+
+def _letters(s: str) -> str:
+    """The letters and digits of ``s``, NFKC-normalised and lower-cased."""
+    return "".join(_RUN.findall(unicodedata.normalize("NFKC", s).lower()))
+
+
+def _opening(text: str) -> str:
+    """``_letters(text)[:32]``, normalising only as many lines as that takes.
+
+    A run of letters and digits never spans a line break, and neither NFKC nor
+    lower() acts across one, so the lines can be taken one at a time.
+    """
+    key = ""
+    for line in text.split("\n"):
+        key += _letters(line)
+        if len(key) >= 32:
+            break
+    return key[:32]
 
 
 def item_id(doc_id: str, key: str, taken: set[str]) -> str:
@@ -203,6 +223,9 @@ def text_value(value) -> str | None:
     return str(value).strip() or None
 
 
+_IMAGES = re.compile(r"(\s*!\[[^\]]*\]\([^)]*\)\s*)+")
+
+
 def image_only(source: str) -> bool:
     """True for a Markdown paragraph that is nothing but images."""
-    return bool(re.fullmatch(r"(\s*!\[[^\]]*\]\([^)]*\)\s*)+", source))
+    return bool(_IMAGES.fullmatch(source))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..frontmatter import parse_front_matter
 from ..markdown import link, render
 from ..sources import Raw
 from .base import Draft, ItemDraft, image_only, metadata, text_value
@@ -27,6 +26,9 @@ _MARKER = re.compile(r"(\*\*\s*探索之问\s*[:：]?\s*\*\*\s*[:：]?|探索之
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'+,;=%]+")
 _LABEL = re.compile(r"([^\s：:，。/]{1,20})\s*[：:]\s*$")
 _PERIOD = re.compile(r"\[(\d{4}-\d{4})\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)\s*")
+_SPACE = re.compile(r"\s*")
+_LIST_ITEM = re.compile(r"\s*(\d+\.|[-*])\s")
 _CONSUMED = {"title": "title", "date": "published", "tags": "tags", "categories": "metadata.category"}
 _LAYOUT = {"layout", "style"}
 
@@ -47,7 +49,7 @@ def convert(raw: Raw) -> Draft:
     >>> d.published, len(d.items), d.items[8].title
     ('2023-08-11', 10, 'Open Problems and Fundamental Limitations of Reinforcement Learning from Human Feedback')
     """
-    fm = parse_front_matter(raw.path, raw.lines)
+    fm = raw.front_matter
     title = str(fm.data.get("title") or "").strip() or None
     period = _PERIOD.search(title or "")
     draft = Draft(
@@ -160,11 +162,11 @@ def _take_links(item: ItemDraft, segment: str, role: str, only_first: bool = Fal
     """Move the Markdown links and bare URLs at the start of ``segment`` into links; return the rest."""
     rest = segment.lstrip()
     while True:
-        if m := re.match(r"\[([^\]]*)\]\(([^)\s]+)\)\s*", rest):
+        if m := _MD_LINK.match(rest):
             item.links.append(link(m.group(1), m.group(2), role))
         elif m := _URL.match(rest):
             item.links += [link("Ref." if role == "source" else "全文阅读", u, role) for u in _split_urls(m.group(0))]
-            m = re.match(re.escape(m.group(0)) + r"\s*", rest)
+            m = _SPACE.match(rest, m.end())  # the URL and the spaces after it
         else:
             return rest
         rest = rest[m.end() :]
@@ -194,7 +196,7 @@ def _unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines of each paragraph; blank lines and headings stay."""
     out: list[str] = []
     for line in lines:
-        if out and line.strip() and out[-1].strip() and not _HEADING.match(line) and not _HEADING.match(out[-1]) and not re.match(r"\s*(\d+\.|[-*])\s", line):
+        if out and line.strip() and out[-1].strip() and not _HEADING.match(line) and not _HEADING.match(out[-1]) and not _LIST_ITEM.match(line):
             out[-1] = _join(out[-1], line.strip())
         else:
             out.append(line)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from ..frontmatter import parse_front_matter
 from ..markdown import blocks, join_text, link, render
 from ..sources import Raw
 from .base import Draft, ItemDraft, image_only, metadata, text_value
@@ -50,7 +49,7 @@ def convert(raw: Raw) -> Draft:
     >>> d.doc_key, d.published, [i.title for i in d.items][:1]
     ('15754', '2023-04-25T10:45:52+08:00', ['马斯克前歌手女友支持用 AI 深度伪造其声音'])
     """
-    fm = parse_front_matter(raw.path, raw.lines)
+    fm = raw.front_matter
     data = fm.data
     count = data.get("count") or {}
     title = text_value(data.get("title"))
