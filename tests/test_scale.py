@@ -12,7 +12,6 @@ from sklearn.utils import murmurhash3_32
 
 from aicorpus import build as build_mod
 from aicorpus import dedup
-from aicorpus import parquet as parquet_mod
 from aicorpus.build import build, convert_file
 from aicorpus.parquet import ITEM_FEATURES, ParquetStream, to_table, with_labels, write_parquet
 from conftest import DATA, SEEDS, copy_project
@@ -55,14 +54,13 @@ def test_the_on_disk_matrix_is_the_in_memory_one(tmp_path):
     assert dedup.similar_pairs(ids, on_disk, release=store.release) == dedup.similar_pairs(ids, in_memory)
 
 
-def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, monkeypatch, seeds):
-    monkeypatch.setattr(parquet_mod, "ROW_GROUP", 4)  # force several row groups
+def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, seeds):
     rows = [with_labels(it, None) for c in seeds.values() for it in c.items]
-    w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES)
+    w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES, row_group=4)  # several row groups
     for r in rows:
         w.add(r)
     w.close()
-    write_parquet(to_table(rows, ITEM_FEATURES), tmp_path / "m.parquet")  # everything in memory, one write
+    write_parquet(to_table(rows, ITEM_FEATURES), tmp_path / "m.parquet", row_group=4)  # everything in memory, one write
     assert pq.ParquetFile(tmp_path / "s.parquet").num_row_groups == -(-len(rows) // 4)
     assert pq.read_table(tmp_path / "s.parquet").equals(pq.read_table(tmp_path / "m.parquet"), check_metadata=True)
 

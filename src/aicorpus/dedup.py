@@ -42,8 +42,8 @@ THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
 POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
-_PAIRS_PER_CHUNK = 50_000
-_ROWS_PER_CHUNK = 50_000
+_PAIRS_PER_CHUNK = 20_000
+_ROWS_PER_CHUNK = 10_000
 _WORD = re.compile(r"\w")
 
 
@@ -53,7 +53,7 @@ def words(text: str) -> list[str]:
     >>> words("OpenAI增强安全团队，董事会有权否决GPT-4")
     ['openai', '增强', '安全', '团队', '董事会', '有权', '否决', 'gpt-4']
     """
-    return [w for w in rjieba.cut(text.lower()) if _WORD.search(w)]
+    return [w for w in rjieba.cut(text.lower()) if w.isalnum() or _WORD.search(w)]  # isalnum: the quick common case
 
 
 def item_text(item: dict) -> str:
@@ -127,6 +127,8 @@ class TermStore:
         self._counts = open(self.folder / "counts.f32", "wb")
         self.row_nnz: list[np.ndarray] = []
         self.df = np.zeros(N_FEATURES, np.int32)
+        self._pending: list[np.ndarray] = []  # term ids not yet counted into df
+        self._pending_size = 0
         self._maps: list[mmap.mmap] = []
 
     def add(self, counts: sp.csr_matrix) -> None:
@@ -134,12 +136,22 @@ class TermStore:
         self._indices.write(counts.indices.astype(np.int32).tobytes())
         self._counts.write(counts.data.astype(np.float32).tobytes())
         self.row_nnz.append(np.diff(counts.indptr).astype(np.int32))
-        np.add.at(self.df, counts.indices, 1)  # a row holds each term once
+        self._pending.append(counts.indices)  # a row holds each term once: df counts its ids
+        self._pending_size += counts.indices.size
+        if self._pending_size > 1_000_000:
+            self._count()
+
+    def _count(self) -> None:
+        # one bincount over many rows: np.add.at per document was a third of the main process's time
+        if self._pending:
+            self.df += np.bincount(np.concatenate(self._pending), minlength=N_FEATURES).astype(np.int32)
+        self._pending, self._pending_size = [], 0
 
     def matrix(self) -> sp.csr_matrix:
         """The TF-IDF matrix, weighted chunk by chunk into a file and mapped read-only."""
         self._indices.close()
         self._counts.close()
+        self._count()
         nnz = np.concatenate(self.row_nnz) if self.row_nnz else np.zeros(0, np.int32)
         indptr = np.concatenate([[0], np.cumsum(nnz, dtype=np.int64)])
         if indptr[-1] >= 2**31:
@@ -175,13 +187,16 @@ class TermStore:
 
 def _heads(matrix: sp.csr_matrix, block_terms: int, release=None) -> tuple[np.ndarray, np.ndarray]:
     """(term, row) of each row's ``block_terms`` heaviest terms (ties: lower term id first), chunk by chunk."""
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
     terms, rows = [], []
     for lo in range(0, matrix.shape[0], _ROWS_PER_CHUNK):
         hi = min(lo + _ROWS_PER_CHUNK, matrix.shape[0])
         a, b = matrix.indptr[lo], matrix.indptr[hi]
         row = np.repeat(np.arange(lo, hi, dtype=np.int32), np.diff(matrix.indptr[lo : hi + 1]))
         idx, w = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
-        order = np.lexsort((idx, -w, row))  # by row, then heaviest first
+        # by row, then heaviest first, then term id (stable on sorted indices): one float key sorts 5x faster than lexsort
+        order = np.argsort((row - lo) + (1.0 - w.astype(np.float64)) * 0.5, kind="stable")
         rank = np.arange(b - a) - (matrix.indptr[row[order]] - a)
         keep = order[rank < block_terms]
         terms.append(idx[keep].astype(np.int32))
