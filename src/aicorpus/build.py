@@ -24,7 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -186,6 +186,13 @@ def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
     return c
 
 
+_BATCH = 16  # files a worker converts per task: fewer round trips between processes
+
+
+def _convert_batch(jobs: list[tuple]) -> list[Converted]:
+    return [_convert_for_build(job) for job in jobs]
+
+
 def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
     """Every raw document below ``raw_dir``, sorted; hidden files and README files are skipped."""
     base = root / raw_dir
@@ -205,10 +212,18 @@ def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progres
     if num_proc > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        # Executor.map would submit every file at once and hold each result until it is read: a window of
+        # batches keeps both bounded however many files there are
+        batches = (jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH))
         with ProcessPoolExecutor(num_proc) as pool:
-            for result in pool.map(_convert_for_build, jobs, chunksize=32):
-                bar and bar.update()
-                yield result
+            window = deque(pool.submit(_convert_batch, batch) for batch in itertools.islice(batches, 4 * num_proc))
+            while window:
+                results = window.popleft().result()
+                if (batch := next(batches, None)) is not None:
+                    window.append(pool.submit(_convert_batch, batch))
+                for result in results:
+                    bar and bar.update()
+                    yield result
     else:
         for job in jobs:
             result = _convert_for_build(job)
@@ -387,10 +402,7 @@ def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, 
 
 def _near_duplicates(ids: list[str], terms: dedup.TermStore) -> tuple[list, list, list[list[str]]]:
     """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters of two or more."""
-    matrix = terms.matrix()
-    compared = dedup.similar_pairs(ids, matrix, floor=dedup.THRESHOLD / 2, release=terms.release)
-    del matrix
-    terms.close()
+    compared = dedup.similar_pairs(ids, terms.matrix(), floor=dedup.THRESHOLD / 2)
     shutil.rmtree(terms.folder, ignore_errors=True)
     pairs = [p for p in compared if p[2] >= dedup.THRESHOLD]
     below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]

@@ -25,7 +25,6 @@ terms, not the corpus.
 
 from __future__ import annotations
 
-import mmap
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,8 +41,9 @@ THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
 POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
-_PAIRS_PER_CHUNK = 20_000
-_ROWS_PER_CHUNK = 10_000
+_PAIRS_PER_CHUNK = 20_000  # candidate pairs scored at once
+_ROWS_PER_CHUNK = 10_000  # rows weighed or ranked at once
+ROWS_IN_MEMORY = 50_000  # rows per chunk of the pair search: two chunks (some 120 MB) are in memory at a time
 _WORD = re.compile(r"\w")
 
 
@@ -104,19 +104,50 @@ def vectorize(texts: Iterable[str]) -> sp.csr_matrix:
     return tfidf(term_counts(texts))
 
 
+class RowChunks:
+    """Rows of a TF-IDF matrix, handed out a chunk at a time (the interface :func:`similar_pairs` reads).
+
+    This one wraps a matrix in memory; :meth:`TermStore.matrix` gives one that reads its chunks from disk.
+    """
+
+    def __init__(self, matrix: sp.csr_matrix):
+        self._matrix = matrix.tocsr()
+        self.shape = self._matrix.shape
+
+    def rows(self, lo: int, hi: int) -> sp.csr_matrix:
+        return self._matrix[lo:hi]
+
+
+class DiskRows(RowChunks):
+    """TF-IDF rows in two files (term ids, weights) with their offsets in memory; a chunk is read when asked for.
+
+    Explicit reads, not a memory map: the kernel maps large page-cache folios
+    around every fault, so random rows of a mapped file put most of it in RSS.
+    """
+
+    def __init__(self, folder: Path, indptr: np.ndarray):
+        self.folder, self.indptr = folder, indptr
+        self.shape = (len(indptr) - 1, N_FEATURES)
+
+    def rows(self, lo: int, hi: int) -> sp.csr_matrix:
+        a, b = int(self.indptr[lo]), int(self.indptr[hi])
+        indices = np.fromfile(self.folder / "indices.i32", np.int32, b - a, offset=4 * a)
+        weights = np.fromfile(self.folder / "weights.f32", np.float32, b - a, offset=4 * a)
+        return sp.csr_matrix((weights, indices, self.indptr[lo : hi + 1] - a), shape=(hi - lo, N_FEATURES))
+
+
 class TermStore:
     """Term-count rows appended to files in ``folder``; memory holds only document frequencies and row offsets.
 
-    ``add`` the rows in item order, then ``matrix()`` weighs them in chunks
-    and returns the TF-IDF matrix mapped from disk.
+    ``add`` the rows in item order, then ``matrix()`` weighs them chunk by
+    chunk into a third file and returns :class:`DiskRows` over it.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     store = TermStore(d)
     ...     store.add(term_counts(["开源 模型", "开源 芯片"]))
-    ...     m = store.matrix()
+    ...     m = store.matrix().rows(0, 2)
     ...     print(round(float((m @ m.T).toarray()[0, 1]), 3))
-    ...     store.close()
     0.336
     """
 
@@ -129,7 +160,6 @@ class TermStore:
         self.df = np.zeros(N_FEATURES, np.int32)
         self._pending: list[np.ndarray] = []  # term ids not yet counted into df
         self._pending_size = 0
-        self._maps: list[mmap.mmap] = []
 
     def add(self, counts: sp.csr_matrix) -> None:
         counts = counts.tocsr()
@@ -147,102 +177,115 @@ class TermStore:
             self.df += np.bincount(np.concatenate(self._pending), minlength=N_FEATURES).astype(np.int32)
         self._pending, self._pending_size = [], 0
 
-    def matrix(self) -> sp.csr_matrix:
-        """The TF-IDF matrix, weighted chunk by chunk into a file and mapped read-only."""
+    def matrix(self) -> DiskRows:
+        """The TF-IDF rows, weighed chunk by chunk into ``weights.f32``."""
         self._indices.close()
         self._counts.close()
         self._count()
         nnz = np.concatenate(self.row_nnz) if self.row_nnz else np.zeros(0, np.int32)
+        self.row_nnz = []
         indptr = np.concatenate([[0], np.cumsum(nnz, dtype=np.int64)])
-        if indptr[-1] >= 2**31:
-            raise ValueError("more than 2**31 terms in all: split the near-duplicate search (int32 indices)")
-        indptr = indptr.astype(np.int32)
         idf = _idf(self.df, len(nnz))
-        indices, counts = self._map("indices.i32", np.int32), self._map("counts.f32", np.float32)
         with open(self.folder / "weights.f32", "wb") as out:
             for lo in range(0, len(nnz), _ROWS_PER_CHUNK):
                 hi = min(lo + _ROWS_PER_CHUNK, len(nnz))
-                a, b = indptr[lo], indptr[hi]
-                out.write(_weigh(indptr[lo : hi + 1] - a, indices[a:b], counts[a:b], idf).tobytes())
-                self.release()
-        return sp.csr_matrix((self._map("weights.f32", np.float32), indices, indptr), shape=(len(nnz), N_FEATURES), copy=False)
-
-    def _map(self, name: str, dtype) -> np.ndarray:
-        path = self.folder / name
-        if path.stat().st_size == 0:
-            return np.zeros(0, dtype)
-        with open(path, "rb") as f:
-            m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        self._maps.append(m)
-        return np.frombuffer(m, dtype=dtype)
-
-    def release(self) -> None:
-        """Drop the mapped pages this process has touched (they stay in the page cache): RSS stays flat."""
-        for m in self._maps:
-            m.madvise(mmap.MADV_DONTNEED)
-
-    def close(self) -> None:
-        self._maps.clear()  # the arrays keep the maps alive until they are garbage; the files go with the folder
+                a, b = int(indptr[lo]), int(indptr[hi])
+                indices = np.fromfile(self.folder / "indices.i32", np.int32, b - a, offset=4 * a)
+                counts = np.fromfile(self.folder / "counts.f32", np.float32, b - a, offset=4 * a)
+                out.write(_weigh(indptr[lo : hi + 1] - a, indices, counts, idf).tobytes())
+        (self.folder / "counts.f32").unlink()
+        return DiskRows(self.folder, indptr)
 
 
-def _heads(matrix: sp.csr_matrix, block_terms: int, release=None) -> tuple[np.ndarray, np.ndarray]:
-    """(term, row) of each row's ``block_terms`` heaviest terms (ties: lower term id first), chunk by chunk."""
-    if not matrix.has_sorted_indices:
-        matrix = matrix.sorted_indices()
-    terms, rows = [], []
-    for lo in range(0, matrix.shape[0], _ROWS_PER_CHUNK):
-        hi = min(lo + _ROWS_PER_CHUNK, matrix.shape[0])
-        a, b = matrix.indptr[lo], matrix.indptr[hi]
-        row = np.repeat(np.arange(lo, hi, dtype=np.int32), np.diff(matrix.indptr[lo : hi + 1]))
-        idx, w = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
-        # by row, then heaviest first, then term id (stable on sorted indices): one float key sorts 5x faster than lexsort
-        order = np.argsort((row - lo) + (1.0 - w.astype(np.float64)) * 0.5, kind="stable")
-        rank = np.arange(b - a) - (matrix.indptr[row[order]] - a)
-        keep = order[rank < block_terms]
-        terms.append(idx[keep].astype(np.int32))
-        rows.append(row[keep])
-        release and release()
+def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """(term, row) entries of the blocks, sorted by term then row: each row's ``block_terms`` heaviest terms
+    (ties: lower term id first), kept where the term is heavy in 2..cap rows.
+
+    Two passes over the rows, so that only the kept entries are ever held.
+    """
+    def heads():
+        for lo in range(0, source.shape[0], _ROWS_PER_CHUNK):
+            chunk = source.rows(lo, min(lo + _ROWS_PER_CHUNK, source.shape[0]))
+            chunk.sort_indices()
+            row = np.repeat(np.arange(chunk.shape[0], dtype=np.int64), np.diff(chunk.indptr))
+            # by row, then heaviest first, then term id (stable on sorted indices): one float key, 5x faster than lexsort
+            order = np.argsort(row + (1.0 - chunk.data.astype(np.float64)) * 0.5, kind="stable")
+            rank = np.arange(chunk.nnz) - chunk.indptr[row[order]]
+            keep = order[rank < block_terms]
+            yield chunk.indices[keep].astype(np.int64), row[keep] + lo
+
+    size = np.zeros(source.shape[1], np.int32)
+    for terms, _ in heads():
+        seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
+        size[seen] += counts.astype(np.int32)
+    keys = []
+    for terms, rows in heads():
+        ok = (size[terms] >= 2) & (size[terms] <= cap)
+        keys.append((terms[ok] << 32) | rows[ok])  # one int64 key sorts by term, then row
+    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    key.sort()
+    return (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
+
+
+def _candidates(terms: np.ndarray, rows: np.ndarray, lo: int, hi: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (a, b), a < b, of items sharing a block, with a in rows [lo, hi)."""
+    first = np.nonzero((rows >= lo) & (rows < hi))[0]
+    a, b = [], []
+    for d in range(1, cap):  # the entry d places on, when it is in the same block: every pair of a block once
+        first = first[first + d < len(terms)]
+        first = first[terms[first] == terms[first + d]]  # an entry not in a block with the one d on has none further on
+        if first.size == 0:
+            break
+        a.append(rows[first])
+        b.append(rows[first + d])
     empty = np.zeros(0, np.int32)
-    return (np.concatenate(terms) if terms else empty), (np.concatenate(rows) if rows else empty)
+    return (np.concatenate(a) if a else empty), (np.concatenate(b) if b else empty)
 
 
-def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix, threshold: float = THRESHOLD, *, floor: float | None = None,
-                  block_terms: int = BLOCK_TERMS, cap: int = POSTING_CAP, release=None) -> list[tuple[str, str, float]]:
+def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, threshold: float = THRESHOLD, *,
+                  floor: float | None = None, block_terms: int = BLOCK_TERMS, cap: int = POSTING_CAP,
+                  rows_in_memory: int = ROWS_IN_MEMORY) -> list[tuple[str, str, float]]:
     """Pairs ``(id_a, id_b, cosine)`` of compared items with cosine >= ``floor`` (default ``threshold``), sorted.
 
-    ``release`` is called between chunks (a :class:`TermStore` drops its mapped pages).
+    Rows are read in chunks of ``rows_in_memory``: the pairs whose first item
+    is in one chunk are scored against each later chunk in turn (a block
+    nested-loop join), so two chunks are in memory at a time.
 
     >>> m = vectorize(["开源 模型 发布", "开源 模型 发布 了", "芯片 算力"])
     >>> similar_pairs(["a", "b", "c"], m, 0.5)
     [('a', 'b', 0.7965)]
     """
     floor = threshold if floor is None else floor
-    terms, rows = _heads(matrix, block_terms, release)
-    # a block is the items sharing a heavy term; one of 2..cap items (a term heavy in more, such as ai or 模型,
-    # would compare almost everything; a term heavy in one item compares nothing)
-    size = np.bincount(terms, minlength=matrix.shape[1]) if terms.size else np.zeros(0, np.int64)
-    keep = (size[terms] >= 2) & (size[terms] <= cap) if terms.size else np.zeros(0, bool)
-    terms, rows = terms[keep], rows[keep]
-    order = np.lexsort((rows, terms))
-    terms, rows = terms[order], rows[order]
+    source = matrix if isinstance(matrix, RowChunks) else RowChunks(matrix)
+    n = source.shape[0]
+    terms, rows = _blocks(source, block_terms, cap)
     found: dict[tuple[int, int], float] = {}
-    for d in range(1, cap):  # the entry d places on, when it is in the same block: every pair of a block once
-        same = np.nonzero(terms[:-d] == terms[d:])[0]
-        if same.size == 0:
-            break
-        a, b = rows[same], rows[same + d]
-        for lo in range(0, a.size, _PAIRS_PER_CHUNK):
-            # the cosine of each candidate pair only: row-by-row products, linear in the pairs' terms
-            aa, bb = a[lo : lo + _PAIRS_PER_CHUNK], b[lo : lo + _PAIRS_PER_CHUNK]
-            scores = np.asarray(matrix[aa].multiply(matrix[bb]).sum(axis=1)).ravel()
-            hit = scores >= floor
-            for n, m, score in zip(aa[hit].tolist(), bb[hit].tolist(), scores[hit].tolist()):
-                found[(n, m)] = score
-            release and release()
+    for lo in range(0, n, rows_in_memory):
+        a, b = _candidates(terms, rows, lo, lo + rows_in_memory, cap)
+        if a.size == 0:
+            continue
+        # one int64 per pair, sorted in place: by the second item (so each later chunk is read once), then the first
+        key = (b.astype(np.int64) << 32) | (a - lo)
+        del a, b
+        key.sort()
+        left = source.rows(lo, min(lo + rows_in_memory, n))
+        for lo2 in range(lo, n, rows_in_memory):
+            i, j = np.searchsorted(key, [lo2 << 32, (lo2 + rows_in_memory) << 32])
+            if i == j:
+                continue
+            right = left if lo2 == lo else source.rows(lo2, min(lo2 + rows_in_memory, n))
+            for k in range(i, j, _PAIRS_PER_CHUNK):
+                # the cosine of each candidate pair only: row-by-row products, linear in the pairs' terms
+                part = key[k : min(k + _PAIRS_PER_CHUNK, j)]
+                aa, bb = (part & 0xFFFFFFFF) + lo, part >> 32
+                scores = np.asarray(left[aa - lo].multiply(right[bb - lo2]).sum(axis=1)).ravel()
+                hit = scores >= floor
+                for x, y, score in zip(aa[hit].tolist(), bb[hit].tolist(), scores[hit].tolist()):
+                    found[(x, y)] = score
     pairs = []
-    for (n, m), score in found.items():
-        x, y = sorted((ids[n], ids[m]))
-        pairs.append((x, y, round(score, 4)))
+    for (x, y), score in found.items():
+        p, q = sorted((ids[x], ids[y]))
+        pairs.append((p, q, round(score, 4)))
     return sorted(pairs)
 
 
