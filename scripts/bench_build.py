@@ -93,6 +93,13 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def commit() -> str:
+    """The code measured: HEAD, marked when the working tree has uncommitted changes to the code."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "src", "scripts"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return head + ("+uncommitted" if dirty else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -104,7 +111,8 @@ def main() -> None:
             r = measure(n, args.num_proc, Path(work))
             print(json.dumps(r), flush=True)
             results.append(r)
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(), "num_proc": args.num_proc}
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(), "num_proc": args.num_proc,
+               "commit": commit()}
     out = ROOT / "benchmarks" / "build.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8")
@@ -112,7 +120,8 @@ def main() -> None:
     text = md.read_text(encoding="utf-8") if md.exists() else "# Benchmarks\n\n<!-- BEGIN GENERATED: build -->\n<!-- END GENERATED: build -->\n"
     from aicorpus.card import fill
 
-    block = f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, `--num-proc {args.num_proc}`.\n\n" + table(results)
+    block = (f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, `--num-proc {args.num_proc}`; "
+             f"code at {machine['commit'][:12]}.\n\n" + table(results))
     md.write_text(fill(text, {"build": block}), encoding="utf-8")
     print(table(results))
 

@@ -197,11 +197,16 @@ class TermStore:
         return DiskRows(self.folder, indptr)
 
 
-def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """(term, row) entries of the blocks, sorted by term then row: each row's ``block_terms`` heaviest terms
+_LOW = 0xFFFFFFFF  # the low 32 bits of a key: a row number
+_SCAN = 1 << 20  # key entries scanned at once
+
+
+def _blocks(source: RowChunks, block_terms: int, cap: int) -> np.ndarray:
+    """The blocks as sorted int64 keys ``term << 32 | row``: each row's ``block_terms`` heaviest terms
     (ties: lower term id first), kept where the term is heavy in 2..cap rows.
 
-    Two passes over the rows, so that only the kept entries are ever held.
+    Two passes over the rows: the first counts, so the second fills one array
+    of exactly the kept entries (8 bytes each, the largest array of the search).
     """
     def heads():
         for lo in range(0, source.shape[0], _ROWS_PER_CHUNK):
@@ -218,28 +223,45 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, 
     for terms, _ in heads():
         seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
         size[seen] += counts.astype(np.int32)
-    keys = []
+    kept = (size >= 2) & (size <= cap)
+    key = np.empty(int(size[kept].sum()), np.int64)
+    n = 0
     for terms, rows in heads():
-        ok = (size[terms] >= 2) & (size[terms] <= cap)
-        keys.append((terms[ok] << 32) | rows[ok])  # one int64 key sorts by term, then row
-    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-    key.sort()
-    return (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32)
+        ok = kept[terms]
+        part = (terms[ok] << 32) | rows[ok]
+        key[n : n + part.size] = part
+        n += part.size
+    key.sort()  # by term, then row
+    return key
 
 
-def _candidates(terms: np.ndarray, rows: np.ndarray, lo: int, hi: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (a, b), a < b, of items sharing a block, with a in rows [lo, hi)."""
-    first = np.nonzero((rows >= lo) & (rows < hi))[0]
-    a, b = [], []
-    for d in range(1, cap):  # the entry d places on, when it is in the same block: every pair of a block once
-        first = first[first + d < len(terms)]
-        first = first[terms[first] == terms[first + d]]  # an entry not in a block with the one d on has none further on
-        if first.size == 0:
-            break
-        a.append(rows[first])
-        b.append(rows[first + d])
-    empty = np.zeros(0, np.int32)
-    return (np.concatenate(a) if a else empty), (np.concatenate(b) if b else empty)
+def _candidates(key: np.ndarray, lo: int, hi: int, cap: int) -> np.ndarray:
+    """Every pair (a, b), a < b, of items sharing a block, with a in rows [lo, hi): sorted int64 keys ``b << 32 | a - lo``.
+
+    Sorted by the second item, so that the pair search reads each later chunk of rows once.
+    """
+    first = []
+    for s in range(0, len(key), _SCAN):
+        rows = key[s : s + _SCAN] & _LOW
+        first.append(np.nonzero((rows >= lo) & (rows < hi))[0] + s)
+    start = np.concatenate(first) if first else np.zeros(0, np.int64)
+
+    def steps():  # (d, the entries whose block goes on d places further): every pair of a block once
+        f = start
+        for d in range(1, cap):
+            f = f[f + d < len(key)]
+            f = f[(key[f] >> 32) == (key[f + d] >> 32)]  # an entry whose block ends within d places has none further on
+            if f.size == 0:
+                return
+            yield d, f
+
+    out = np.empty(sum(f.size for _, f in steps()), np.int64)  # counted first: one array, no concatenation
+    n = 0
+    for d, f in steps():
+        out[n : n + f.size] = ((key[f + d] & _LOW) << 32) | ((key[f] & _LOW) - lo)
+        n += f.size
+    out.sort()
+    return out
 
 
 def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, threshold: float = THRESHOLD, *,
@@ -258,16 +280,12 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
     floor = threshold if floor is None else floor
     source = matrix if isinstance(matrix, RowChunks) else RowChunks(matrix)
     n = source.shape[0]
-    terms, rows = _blocks(source, block_terms, cap)
+    blocks = _blocks(source, block_terms, cap)
     found: dict[tuple[int, int], float] = {}
     for lo in range(0, n, rows_in_memory):
-        a, b = _candidates(terms, rows, lo, lo + rows_in_memory, cap)
-        if a.size == 0:
+        key = _candidates(blocks, lo, lo + rows_in_memory, cap)
+        if key.size == 0:
             continue
-        # one int64 per pair, sorted in place: by the second item (so each later chunk is read once), then the first
-        key = (b.astype(np.int64) << 32) | (a - lo)
-        del a, b
-        key.sort()
         left = source.rows(lo, min(lo + rows_in_memory, n))
         for lo2 in range(lo, n, rows_in_memory):
             i, j = np.searchsorted(key, [lo2 << 32, (lo2 + rows_in_memory) << 32])
@@ -277,7 +295,7 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
             for k in range(i, j, _PAIRS_PER_CHUNK):
                 # the cosine of each candidate pair only: row-by-row products, linear in the pairs' terms
                 part = key[k : min(k + _PAIRS_PER_CHUNK, j)]
-                aa, bb = (part & 0xFFFFFFFF) + lo, part >> 32
+                aa, bb = (part & _LOW) + lo, part >> 32
                 scores = np.asarray(left[aa - lo].multiply(right[bb - lo2]).sum(axis=1)).ravel()
                 hit = scores >= floor
                 for x, y, score in zip(aa[hit].tolist(), bb[hit].tolist(), scores[hit].tolist()):
