@@ -92,10 +92,10 @@ def test_adding_documents_never_moves_an_item(built, tmp_path):
 
 
 def test_split_assignment_follows_the_lock_and_the_hash():
-    assignment, conflicts = splits_mod.assign([["a", "b"], ["c"], ["d", "e"]], {"a": "test", "d": "train", "e": "validation"})
-    assert assignment["b"] == "test"  # joins its locked near-duplicate
-    assert assignment["c"] == splits_mod.hash_split("c")
-    assert (assignment["d"], assignment["e"]) == ("train", "validation")  # locked items never move...
+    split_of, conflicts = splits_mod.assigner([["a", "b"], ["d", "e"]], {"a": "test", "d": "train", "e": "validation"})
+    assert split_of("b") == "test"  # joins its locked near-duplicate
+    assert split_of("c") == splits_mod.hash_split("c")  # in no group: its own hash
+    assert (split_of("d"), split_of("e")) == ("train", "validation")  # locked items never move...
     assert conflicts == [{"items": ["d", "e"], "splits": ["train", "validation"]}]  # ...and the clash is reported
 
 

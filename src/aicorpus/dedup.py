@@ -307,17 +307,6 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
     return sorted(pairs)
 
 
-def clusters(ids: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> list[list[str]]:
-    """Connected components of the similarity graph; every id is in exactly one cluster.
-
-    >>> clusters(["a", "b", "c", "d"], [("a", "c", 0.5), ("c", "d", 0.3)])
-    [['a', 'c', 'd'], ['b']]
-    """
-    grouped = groups(pairs)
-    inside = {i for g in grouped for i in g}
-    return sorted([*grouped, *([i] for i in ids if i not in inside)])
-
-
 def groups(pairs: Sequence[tuple[str, str, float]]) -> list[list[str]]:
     """The clusters of two or more items (what the build keeps: memory grows with the pairs, not the items).
 

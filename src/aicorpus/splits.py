@@ -66,17 +66,6 @@ def assigner(groups: Iterable[Sequence[str]], lock: Mapping[str, str]) -> tuple[
     return split_of, conflicts
 
 
-def assign(clusters: Iterable[Sequence[str]], lock: Mapping[str, str]) -> tuple[dict[str, str], list[dict]]:
-    """Every item of ``clusters`` with its split (see :func:`assigner`), and the clusters that span splits.
-
-    >>> assign([["a", "b"], ["c"]], {"b": "test"})
-    ({'a': 'test', 'b': 'test', 'c': 'train'}, [])
-    """
-    clusters = [list(c) for c in clusters]
-    split_of, conflicts = assigner([c for c in clusters if len(c) > 1], lock)
-    return dict(sorted((i, split_of(i)) for c in clusters for i in c)), conflicts
-
-
 def read_lock(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
