@@ -33,7 +33,7 @@ import numpy as np
 import rjieba
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 #: Cosine similarity at or above which two items are the same story; chosen by
 #: reading the ranked pairs of the seed corpus (build-report.json lists them).
@@ -74,16 +74,15 @@ def term_counts(texts: Iterable[str]) -> sp.csr_matrix:
 
 
 def _idf(df: np.ndarray, n_rows: int) -> np.ndarray:
-    """Smooth IDF, as scikit-learn's TfidfTransformer: ln((1 + n) / (1 + df)) + 1."""
+    """Smooth IDF from document frequencies, the formula of TfidfTransformer.fit: ln((1 + n) / (1 + df)) + 1."""
     return (np.log((1.0 + n_rows) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
-def _weigh(indptr: np.ndarray, indices: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """L2-normalised sublinear TF-IDF weights of CSR rows (the same numbers as TfidfVectorizer(sublinear_tf=True))."""
-    w = (1.0 + np.log(counts, dtype=np.float32)) * idf[indices]
-    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-    norms = np.sqrt(np.bincount(rows, weights=w.astype(np.float64) ** 2, minlength=len(indptr) - 1)).astype(np.float32)
-    return w / np.where(norms > 0, norms, 1)[rows]
+def _weigher(idf: np.ndarray) -> TfidfTransformer:
+    """scikit-learn's sublinear TF-IDF with L2 rows, given an IDF counted elsewhere (the build counts df as rows stream by)."""
+    weigher = TfidfTransformer(sublinear_tf=True)
+    weigher.idf_ = idf
+    return weigher
 
 
 def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -94,9 +93,8 @@ def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
     [1.0, 0.336]
     """
     counts = counts.tocsr()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    data = _weigh(counts.indptr, counts.indices, counts.data, _idf(df, counts.shape[0]))
-    return sp.csr_matrix((data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])  # the IDF the build's TermStore counts, to the bit
+    return _weigher(_idf(df, counts.shape[0])).transform(counts).tocsr()
 
 
 def vectorize(texts: Iterable[str]) -> sp.csr_matrix:
@@ -185,14 +183,15 @@ class TermStore:
         nnz = np.concatenate(self.row_nnz) if self.row_nnz else np.zeros(0, np.int32)
         self.row_nnz = []
         indptr = np.concatenate([[0], np.cumsum(nnz, dtype=np.int64)])
-        idf = _idf(self.df, len(nnz))
+        weigher = _weigher(_idf(self.df, len(nnz)))
         with open(self.folder / "weights.f32", "wb") as out:
             for lo in range(0, len(nnz), _ROWS_PER_CHUNK):
                 hi = min(lo + _ROWS_PER_CHUNK, len(nnz))
                 a, b = int(indptr[lo]), int(indptr[hi])
                 indices = np.fromfile(self.folder / "indices.i32", np.int32, b - a, offset=4 * a)
                 counts = np.fromfile(self.folder / "counts.f32", np.float32, b - a, offset=4 * a)
-                out.write(_weigh(indptr[lo : hi + 1] - a, indices, counts, idf).tobytes())
+                chunk = sp.csr_matrix((counts, indices, indptr[lo : hi + 1] - a), shape=(hi - lo, N_FEATURES))
+                out.write(weigher.transform(chunk).data.astype(np.float32).tobytes())  # same structure: aligned with indices.i32
         (self.folder / "counts.f32").unlink()
         return DiskRows(self.folder, indptr)
 
