@@ -91,8 +91,10 @@ class Converted:
         return cls(**{**data, "issues": [Issue(**i) for i in data["issues"]]})
 
 
-def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
+def convert_file(path: Path, root: Path, fmt: str | None = None, data: bytes | None = None) -> Converted:
     """Read, convert, trace and schema-check one raw file. Never raises for bad input.
+
+    ``data`` is the file's bytes when the caller has read them already (the build, for its cache key).
 
     >>> c = convert_file(Path("raw/004_de0e27d84657343f.txt"), Path("."))
     >>> c.ok, c.document["n_items"], c.document["coverage"]["lost"]
@@ -104,7 +106,7 @@ def convert_file(path: Path, root: Path, fmt: str | None = None) -> Converted:
     try:
         if path.is_symlink() and root.resolve() not in path.resolve().parents:
             raise AicorpusError(Issue(name, "path-escape", "the file is a link that points outside the project", hint="copy the file into raw/ instead of linking it"))
-        raw = Raw.from_bytes(name, path.read_bytes())
+        raw = Raw.from_bytes(name, path.read_bytes() if data is None else data)
         out.seconds["read"], clock = time.perf_counter() - clock, time.perf_counter()
         fmt = fmt or sniff(raw)
         draft = convert(raw, fmt)
@@ -163,17 +165,17 @@ def code_version() -> str:
 def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
     """One file for the build: from the cache when its bytes and the code are unchanged, else converted and its items' words counted."""
     path, root, cache_dir, version = job
-    key = None
+    key = data = None
     if cache_dir:
         try:
             data = path.read_bytes()
-        except OSError:
-            data = b""
-        key = hashlib.sha256(f"{version}\0{_published_path(path, root)}\0".encode() + data).hexdigest()
+        except OSError:  # convert_file reports it
+            pass
+        key = hashlib.sha256(f"{version}\0{_published_path(path, root)}\0".encode() + (data or b"")).hexdigest()
         hit = Path(cache_dir) / key[:2] / f"{key}.json"
         if hit.exists():
             return Converted.from_json(hit.read_text(encoding="utf-8"))
-    c = convert_file(path, root)
+    c = convert_file(path, root, data=data)  # read once
     if c.ok:
         clock = time.perf_counter()
         c.terms = dedup.term_counts(dedup.item_text(it) for it in c.items)

@@ -13,6 +13,7 @@ small, so the evaluation splits get a larger share than usual).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -83,15 +84,10 @@ def write_lock(path: Path, entries: Iterable[tuple[str, str]]) -> None:
     Ids are sorted as a NumPy byte-string array, a few dozen bytes an entry
     rather than a Python dict's hundred and more.
     """
-    ids, codes, chunk = [], [], []
-    for item_id, split in entries:
-        chunk.append((item_id.encode(), SPLITS.index(split)))
-        if len(chunk) == 100_000:
-            ids.append(np.array([i for i, _ in chunk], dtype=bytes))
-            codes.append(np.array([c for _, c in chunk], dtype=np.uint8))
-            chunk = []
-    ids.append(np.array([i for i, _ in chunk], dtype=bytes))
-    codes.append(np.array([c for _, c in chunk], dtype=np.uint8))
+    entries, ids, codes = iter(entries), [np.zeros(0, bytes)], [np.zeros(0, np.uint8)]
+    while chunk := list(itertools.islice(entries, 100_000)):  # a chunk of Python strings at a time
+        ids.append(np.array([i.encode() for i, _ in chunk], dtype=bytes))
+        codes.append(np.array([SPLITS.index(s) for _, s in chunk], dtype=np.uint8))
     keys, splits = np.concatenate(ids), np.concatenate(codes)
     order = np.argsort(keys, kind="stable")
     with open(path, "w", encoding="utf-8") as f:
