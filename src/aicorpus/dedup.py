@@ -196,16 +196,17 @@ class TermStore:
         return DiskRows(self.folder, indptr)
 
 
-_LOW = 0xFFFFFFFF  # the low 32 bits of a key: a row number
-_SCAN = 1 << 20  # key entries scanned at once
+_LOW = 0xFFFFFFFF  # the low 32 bits of a pair key: a row number
+_SCAN = 1 << 20  # block entries scanned at once
 
 
-def _blocks(source: RowChunks, block_terms: int, cap: int) -> np.ndarray:
-    """The blocks as sorted int64 keys ``term << 32 | row``: each row's ``block_terms`` heaviest terms
-    (ties: lower term id first), kept where the term is heavy in 2..cap rows.
+def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The blocks: each row's ``block_terms`` heaviest terms (ties: lower term id first), kept where the term
+    is heavy in 2..cap rows. Returns ``rows`` (int32, grouped by term, ascending within a block) and
+    ``starts`` (int64, where each block begins in ``rows``, then its length).
 
-    Two passes over the rows: the first counts, so the second fills one array
-    of exactly the kept entries (8 bytes each, the largest array of the search).
+    Two passes over the rows: the first counts each term's rows, the second places every entry at its
+    block's next free slot (a counting sort), so memory is one 4-byte row number an entry.
     """
     def heads():
         for lo in range(0, source.shape[0], _ROWS_PER_CHUNK):
@@ -222,43 +223,53 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> np.ndarray:
     for terms, _ in heads():
         seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
         size[seen] += counts.astype(np.int32)
-    kept = (size >= 2) & (size <= cap)
-    key = np.empty(int(size[kept].sum()), np.int64)
-    n = 0
-    for terms, rows in heads():
-        ok = kept[terms]
-        part = (terms[ok] << 32) | rows[ok]
-        key[n : n + part.size] = part
-        n += part.size
-    key.sort()  # by term, then row
-    return key
+    kept = np.flatnonzero((size >= 2) & (size <= cap))
+    starts = np.zeros(kept.size + 1, np.int64)
+    np.cumsum(size[kept], out=starts[1:])
+    del size
+    rows = np.empty(int(starts[-1]), np.int32)
+    free = starts[:-1].copy()  # each block's next free slot
+    for terms, row in heads():
+        block = np.searchsorted(kept, terms)
+        ok = block < kept.size
+        ok[ok] = kept[block[ok]] == terms[ok]
+        block, row = block[ok], row[ok]
+        order = np.argsort(block, kind="stable")  # rows arrive ascending: stable keeps them so within a block
+        block, row = block[order], row[order]
+        first = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+        length = np.diff(np.r_[first, block.size])
+        rows[free[block] + np.arange(block.size) - np.repeat(first, length)] = row
+        free[block[first]] += length
+    return rows, starts
 
 
-def _candidates(key: np.ndarray, lo: int, hi: int, cap: int) -> np.ndarray:
+def _candidates(blocks: tuple[np.ndarray, np.ndarray], lo: int, hi: int, cap: int) -> np.ndarray:
     """Every pair (a, b), a < b, of items sharing a block, with a in rows [lo, hi): sorted int64 keys ``b << 32 | a - lo``.
 
     Sorted by the second item, so that the pair search reads each later chunk of rows once.
     """
+    rows, starts = blocks
     first = []
-    for s in range(0, len(key), _SCAN):
-        rows = key[s : s + _SCAN] & _LOW
-        first.append(np.nonzero((rows >= lo) & (rows < hi))[0] + s)
-    start = np.concatenate(first) if first else np.zeros(0, np.int64)
+    for s in range(0, len(rows), _SCAN):
+        part = rows[s : s + _SCAN]
+        first.append(np.flatnonzero((part >= lo) & (part < hi)) + s)
+    f = np.concatenate(first) if first else np.zeros(0, np.int64)
+    end = starts[np.searchsorted(starts, f, side="right")]  # where each entry's block ends
 
     def steps():  # (d, the entries whose block goes on d places further): every pair of a block once
-        f = start
+        g, e = f, end
         for d in range(1, cap):
-            f = f[f + d < len(key)]
-            f = f[(key[f] >> 32) == (key[f + d] >> 32)]  # an entry whose block ends within d places has none further on
-            if f.size == 0:
+            more = g + d < e
+            g, e = g[more], e[more]
+            if g.size == 0:
                 return
-            yield d, f
+            yield d, g
 
-    out = np.empty(sum(f.size for _, f in steps()), np.int64)  # counted first: one array, no concatenation
+    out = np.empty(sum(g.size for _, g in steps()), np.int64)  # counted first: one array, no concatenation
     n = 0
-    for d, f in steps():
-        out[n : n + f.size] = ((key[f + d] & _LOW) << 32) | ((key[f] & _LOW) - lo)
-        n += f.size
+    for d, g in steps():
+        out[n : n + g.size] = (rows[g + d].astype(np.int64) << 32) | (rows[g].astype(np.int64) - lo)
+        n += g.size
     out.sort()
     return out
 
