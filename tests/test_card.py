@@ -28,8 +28,9 @@ def test_blocks_show_the_built_figures(built):
     datasheet = (built / "DATASHEET.md").read_text(encoding="utf-8")
     readme = (built / "README.md").read_text(encoding="utf-8")
     assert f"{report['documents']} documents, {report['items']} items" in readme
-    for path, cov in report["coverage"].items():
-        assert f"| {path} | {cov['nonblank_lines']} | {cov['in_items']} | {cov['in_document']} | {cov['dropped']} | {cov['lost']} |" in datasheet
+    for fmt, cov in report["coverage"].items():
+        assert f"| {fmt} | {cov['documents']} | {cov['nonblank_lines']} | {cov['in_items']} | {cov['in_document']} | {cov['dropped']} | {cov['lost']} |" in datasheet
+    assert sum(cov["documents"] for cov in report["coverage"].values()) == report["documents"]
     assert f"{report['near_duplicates']['n_clusters']} clusters of more than one item" in datasheet
 
 

@@ -168,8 +168,10 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
         f"Publication dates run from {d['first']} to {d['last']}; {d['undated']} documents give no date (published is null).",
         f"![Documents per source and month]({PLOTS}/documents_per_month.png)",
     ])
-    cov_rows = [[p, c["nonblank_lines"], c["in_items"], c["in_document"], c["dropped"], c["lost"]] for p, c in s["coverage"].items()]
-    coverage = _table(["raw file", "non-blank lines", "in items", "in document only", "dropped with a reason", "lost"], cov_rows)
+    counts = ("documents", "nonblank_lines", "in_items", "in_document", "dropped", "lost")
+    cov_rows = [[f, *(c[k] for k in counts)] for f, c in s["coverage"].items()]
+    cov_rows.append(["**all**", *(sum(c[k] for c in s["coverage"].values()) for k in counts)])
+    coverage = _table(["format", "documents", "non-blank lines", "in items", "in document only", "dropped with a reason", "lost"], cov_rows)
     nd = s["near_duplicates"]
     pairs = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["pairs"]]
     below = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["closest_below_threshold"]]
