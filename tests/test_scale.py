@@ -60,13 +60,14 @@ def test_the_on_disk_matrix_is_the_in_memory_one(tmp_path):
 
 def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, seeds):
     rows = [with_labels(it, None) for c in seeds.values() for it in c.items]
-    w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES, row_group=4)  # several row groups
+    w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES, row_group=4, batch=3)  # several row groups, batches across them
     for r in rows:
         w.add(r)
     w.close()
     write_parquet(to_table(rows, ITEM_FEATURES), tmp_path / "m.parquet", row_group=4)  # everything in memory, one write
     assert pq.ParquetFile(tmp_path / "s.parquet").num_row_groups == -(-len(rows) // 4)
     assert pq.read_table(tmp_path / "s.parquet").equals(pq.read_table(tmp_path / "m.parquet"), check_metadata=True)
+    assert (tmp_path / "s.parquet").read_bytes() == (tmp_path / "m.parquet").read_bytes()
 
 
 def test_cache_is_used_and_invalidated(tmp_path, monkeypatch):
