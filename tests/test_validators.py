@@ -1,0 +1,143 @@
+"""jsonschema-rs gives the verdict on every record and jsonschema explains the failures: the two must agree.
+
+Where they could part is in how a ``pattern`` reads (JSON Schema patterns are
+ECMA-262; Python's ``re`` takes ``\\d`` for any Unicode digit and lets ``$``
+match before a final newline), so the tricky values below aim there.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aicorpus.validate import RecordValidator, schema_issues, validator
+from conftest import ROOT
+
+TRICKY = [
+    "２０２３-０１-０１", "١٢٣٤-٠١-٠١", "2023-01-01\n", "2023-04-25T10:45:52+08:00\n", "2023-04-25T10:45:52Z",
+    "https://a.cn/x", "https://a.cn/x\n", "https://a.cn/\ufeffx", "https://a.cn/\x1cx", "https://a.cn/\x85x",
+    "https://a.cn/\u3000x", "https://a.cn/\u00a0x", "https://", "/a\rb", "/", "/a", "",
+    "linuxcn-15754", "linuxcn-15754\n", "linuxcn-１５７５４", "linuxcn-15754-0a1b2c3d", "linuxcn-15754-0a1b2c3d\n",
+    "wechat-0123456789ab", "wechat-0123456789AB", "raw/a.txt", "raw/../a.txt", "../a.txt", "/raw/a.txt", "a\\b", "a\x00b",
+    "1.0", "1.0\n", "１.０", "0" * 64, "0" * 64 + "\n", "utf-8", "linuxcn", "train", "x" * 300,
+]
+
+
+def _records() -> list[tuple[str, dict]]:
+    """Valid records of every kind: the published seed documents and items, and the hand labels."""
+    from aicorpus.build import convert_file
+
+    out = []
+    for path in sorted((ROOT / "raw").glob("*.txt")):
+        c = convert_file(path, ROOT)
+        out += [("document", c.document)] + [("item", it) for it in c.items[:3]]
+    for path in sorted((ROOT / "labels").glob("*.jsonl")):
+        out += [("labels", json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()[:2]]
+    return out
+
+
+RECORDS = _records()
+
+
+def _leaves(value, path=()):
+    """Paths of every leaf (and of every list and dict, which a mutation can replace whole)."""
+    yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            yield from _leaves(v, (*path, n))
+
+
+def _set(record: dict, path: tuple, value) -> dict:
+    record = copy.deepcopy(record)
+    target = record
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return record
+
+
+def _agree(kind: str, record: object) -> None:
+    v: RecordValidator = validator(kind)
+    assert v.fast is not None, "jsonschema-rs is a dependency: the build's verdicts come from it"
+    fast, slow = v.fast.is_valid(record), v.explainer.is_valid(record)
+    assert fast == slow, f"{kind}: jsonschema-rs says {fast}, jsonschema says {slow} for {json.dumps(record, ensure_ascii=False)[:300]}"
+    assert (v.errors(record) == []) == fast
+
+
+def test_published_records_are_valid_for_both():
+    assert {k for k, _ in RECORDS} == {"document", "item", "labels"}
+    for kind, record in RECORDS:
+        _agree(kind, record)
+        assert validator(kind).fast.is_valid(record)
+
+
+@pytest.mark.parametrize("n", range(len(RECORDS)))
+def test_tricky_values_in_every_field(n):
+    kind, record = RECORDS[n]
+    invalid = 0
+    for path in list(_leaves(record))[1:]:
+        for value in TRICKY:
+            mutated = _set(record, path, value)
+            _agree(kind, mutated)
+            invalid += not validator(kind).fast.is_valid(mutated)
+    assert invalid > 0  # the values do reach rules that reject them
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12) | st.sampled_from(TRICKY),
+                    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+                    max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_mutations(data):
+    kind, record = data.draw(st.sampled_from(RECORDS))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = list(_leaves(record))[1:]
+        path = data.draw(st.sampled_from(paths))
+        op = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if op == "replace":
+            record = _set(record, path, data.draw(JSON))
+        elif op == "delete" and isinstance(parent := _get(record, path[:-1]), dict):
+            record = copy.deepcopy(record)
+            del _get(record, path[:-1])[path[-1]]
+        elif isinstance(parent := _get(record, path[:-1]), dict):
+            record = _set(record, (*path[:-1], data.draw(st.text(min_size=1, max_size=8))), data.draw(JSON))
+    _agree(kind, record)
+
+
+def _get(record, path):
+    for key in path:
+        record = record[key]
+    return record
+
+
+def test_a_disagreement_is_reported_not_let_through():
+    # a stand-in for a fast validator that rejects what jsonschema accepts: the record must not pass
+    class Strict:
+        def is_valid(self, record):
+            return False
+
+        def iter_errors(self, record):
+            class E:
+                message, instance_path, instance = "no", ["id"], record["id"]
+            yield E()
+
+    v = RecordValidator({"type": "object"})
+    v.fast = Strict()
+    [error] = v.errors({"id": "x"})
+    assert error.validator == "validators-disagree" and error.json_path == "$.id"
+
+
+def test_an_issue_names_the_field_and_the_rule():
+    kind, record = next(r for r in RECORDS if r[0] == "item")
+    [issue] = schema_issues(kind, _set(record, ("links", 0, "url") if record["links"] else ("raw_end",), "２０２３"), file="x.jsonl", line=4)
+    assert issue.file == "x.jsonl" and issue.line == 4 and issue.rule in ("pattern", "type")
+    assert issue.json_path in ("$.links[0].url", "$.raw_end")
