@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
@@ -41,6 +40,7 @@ THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
 POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
+_PAIRS_PER_CHUNK = 20_000  # candidate pairs scored at once
 _ROWS_PER_CHUNK = 10_000  # rows weighed or ranked at once
 ROWS_IN_MEMORY = 50_000  # rows per chunk of the pair search: two chunks (some 120 MB) are in memory at a time
 _WORD = re.compile(r"\w")
@@ -275,29 +275,6 @@ def _candidates(blocks: tuple[np.ndarray, np.ndarray], lo: int, hi: int, cap: in
     return out
 
 
-@njit(cache=True, nogil=True)
-def _pair_dots(a_ptr, a_idx, a_val, b_ptr, b_idx, b_val, a_rows, b_rows):  # pragma: no cover (compiled)
-    """Dot product of row ``a_rows[k]`` of A with row ``b_rows[k]`` of B, for each k: a merge of the two
-    rows' sorted term ids, summed in float32 in term order. scipy's ``A[a].multiply(B[b]).sum(axis=1)``
-    copies every row and took two thirds of the search; its sums (NumPy's, pairwise) can differ in the last bit."""
-    out = np.empty(a_rows.size, np.float32)
-    for k in range(a_rows.size):
-        i, i_end = a_ptr[a_rows[k]], a_ptr[a_rows[k] + 1]
-        j, j_end = b_ptr[b_rows[k]], b_ptr[b_rows[k] + 1]
-        s = np.float32(0.0)
-        while i < i_end and j < j_end:
-            if a_idx[i] == b_idx[j]:
-                s += a_val[i] * b_val[j]
-                i += 1
-                j += 1
-            elif a_idx[i] < b_idx[j]:
-                i += 1
-            else:
-                j += 1
-        out[k] = s
-    return out
-
-
 def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, threshold: float = THRESHOLD, *,
                   floor: float | None = None, block_terms: int = BLOCK_TERMS, cap: int = POSTING_CAP,
                   rows_in_memory: int = ROWS_IN_MEMORY) -> list[tuple[str, str, float]]:
@@ -315,29 +292,25 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
     source = matrix if isinstance(matrix, RowChunks) else RowChunks(matrix)
     n = source.shape[0]
     blocks = _blocks(source, block_terms, cap)
-
-    def chunk(start: int) -> sp.csr_matrix:
-        rows = source.rows(start, min(start + rows_in_memory, n))
-        rows.sort_indices()  # the merge in _pair_dots walks each row's term ids in order
-        return rows
-
     found: dict[tuple[int, int], float] = {}
     for lo in range(0, n, rows_in_memory):
         key = _candidates(blocks, lo, lo + rows_in_memory, cap)
         if key.size == 0:
             continue
-        left = chunk(lo)
+        left = source.rows(lo, min(lo + rows_in_memory, n))
         for lo2 in range(lo, n, rows_in_memory):
             i, j = np.searchsorted(key, [lo2 << 32, (lo2 + rows_in_memory) << 32])
             if i == j:
                 continue
-            right = left if lo2 == lo else chunk(lo2)
-            part = key[i:j]
-            aa, bb = part & _LOW, (part >> 32) - lo2
-            scores = _pair_dots(left.indptr, left.indices, left.data, right.indptr, right.indices, right.data, aa, bb)
-            hit = scores >= floor
-            for x, y, score in zip((aa[hit] + lo).tolist(), (bb[hit] + lo2).tolist(), scores[hit].tolist()):
-                found[(x, y)] = score
+            right = left if lo2 == lo else source.rows(lo2, min(lo2 + rows_in_memory, n))
+            for k in range(i, j, _PAIRS_PER_CHUNK):
+                # the cosine of each candidate pair only: row-by-row products, linear in the pairs' terms
+                part = key[k : min(k + _PAIRS_PER_CHUNK, j)]
+                aa, bb = (part & _LOW) + lo, part >> 32
+                scores = np.asarray(left[aa - lo].multiply(right[bb - lo2]).sum(axis=1)).ravel()
+                hit = scores >= floor
+                for x, y, score in zip(aa[hit].tolist(), bb[hit].tolist(), scores[hit].tolist()):
+                    found[(x, y)] = score
     pairs = []
     for (x, y), score in found.items():
         p, q = sorted((ids[x], ids[y]))
