@@ -58,6 +58,19 @@ def test_the_on_disk_matrix_is_the_in_memory_one(tmp_path):
     assert dedup.similar_pairs(ids, on_disk, floor=0.1, rows_in_memory=9) == pairs
 
 
+def test_near_duplicates_keeps_what_the_full_list_gives(monkeypatch):
+    monkeypatch.setattr(dedup, "_BELOW_HELD", 3)  # the closest are picked out many times along the way
+    items = corpus_items()
+    ids = [it["id"] for it in items]
+    matrix = dedup.vectorize(dedup.item_text(it) for it in items)
+    threshold = 0.3  # many pairs on both sides of it in this corpus
+    compared = dedup.similar_pairs(ids, matrix, floor=threshold / 2)
+    pairs, below = dedup.near_duplicates(ids, matrix, threshold, closest_below=7, rows_in_memory=9)
+    assert pairs == [p for p in compared if p[2] >= threshold] and pairs
+    assert below == sorted((p for p in compared if p[2] < threshold), key=lambda p: (-p[2], p[0], p[1]))[:7]
+    assert len(below) == 7
+
+
 def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, seeds):
     rows = [with_labels(it, None) for c in seeds.values() for it in c.items]
     w = ParquetStream(tmp_path / "s.parquet", ITEM_FEATURES, row_group=4, batch=3)  # several row groups, batches across them

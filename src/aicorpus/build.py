@@ -447,10 +447,8 @@ def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, 
 
 def _near_duplicates(ids: ItemIds, terms: dedup.TermStore) -> tuple[list, list, list[list[str]]]:
     """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters of two or more."""
-    compared = dedup.similar_pairs(ids, terms.matrix(), floor=dedup.THRESHOLD / 2)
+    pairs, below = dedup.near_duplicates(ids, terms.matrix(), closest_below=5)
     shutil.rmtree(terms.folder, ignore_errors=True)
-    pairs = [p for p in compared if p[2] >= dedup.THRESHOLD]
-    below = sorted((p for p in compared if p[2] < dedup.THRESHOLD), key=lambda p: (-p[2], p[0], p[1]))[:5]
     return pairs, below, dedup.groups(pairs)
 
 

@@ -26,7 +26,7 @@ terms, not the corpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,7 @@ POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
 _PAIRS_PER_CHUNK = 20_000  # candidate pairs scored at once
 _ROWS_PER_CHUNK = 10_000  # rows weighed or ranked at once
+_BELOW_HELD = 10_000  # pairs under the threshold held before the closest are picked out
 ROWS_IN_MEMORY = 50_000  # rows per chunk of the pair search: two chunks (some 120 MB) are in memory at a time
 _WORD = re.compile(r"\w")
 
@@ -272,7 +273,7 @@ def _candidates(blocks: tuple[np.ndarray, np.ndarray], lo: int, hi: int, cap: in
         out[n : n + g.size] = (rows[g + d].astype(np.int64) << 32) | (rows[g].astype(np.int64) - lo)
         n += g.size
     out.sort()
-    return out
+    return out[np.r_[True, out[1:] != out[:-1]]] if out.size else out  # two items that share two blocks: one pair
 
 
 def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, threshold: float = THRESHOLD, *,
@@ -289,10 +290,43 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
     [('a', 'b', 0.7965)]
     """
     floor = threshold if floor is None else floor
+    return sorted(_scored(ids, matrix, floor, block_terms, cap, rows_in_memory))
+
+
+def near_duplicates(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, threshold: float = THRESHOLD, *,
+                    closest_below: int = 5, block_terms: int = BLOCK_TERMS, cap: int = POSTING_CAP,
+                    rows_in_memory: int = ROWS_IN_MEMORY) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]]]:
+    """What the build reports: the pairs at or above ``threshold`` (sorted), and the ``closest_below`` compared
+    pairs under it that come closest (cosine at least half the threshold; by cosine, then ids).
+
+    Only these are held, not every compared pair above half the threshold: on a large corpus those are
+    hundreds of thousands.
+
+    >>> m = vectorize(["开源 模型 发布", "开源 模型 发布 了", "芯片 算力 模型", "芯片 算力"])
+    >>> near_duplicates(["a", "b", "c", "d"], m, 0.4, closest_below=1)
+    ([('a', 'b', 0.7891), ('c', 'd', 0.8679)], [('a', 'c', 0.2468)])
+    """
+    pairs, below = [], []
+    for pair in _scored(ids, matrix, threshold / 2, block_terms, cap, rows_in_memory):
+        if pair[2] >= threshold:
+            pairs.append(pair)
+        else:
+            below.append(pair)
+            if len(below) > _BELOW_HELD:
+                below = _closest(below, closest_below)
+    return sorted(pairs), _closest(below, closest_below)
+
+
+def _closest(pairs: list[tuple[str, str, float]], k: int) -> list[tuple[str, str, float]]:
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:k]
+
+
+def _scored(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, floor: float, block_terms: int, cap: int,
+            rows_in_memory: int) -> Iterator[tuple[str, str, float]]:
+    """Every compared pair with cosine >= ``floor``, once, as ``(id_a, id_b, cosine to 4 places)`` with id_a < id_b."""
     source = matrix if isinstance(matrix, RowChunks) else RowChunks(matrix)
     n = source.shape[0]
     blocks = _blocks(source, block_terms, cap)
-    found: dict[tuple[int, int], float] = {}
     for lo in range(0, n, rows_in_memory):
         key = _candidates(blocks, lo, lo + rows_in_memory, cap)
         if key.size == 0:
@@ -310,12 +344,8 @@ def similar_pairs(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, thresho
                 scores = np.asarray(left[aa - lo].multiply(right[bb - lo2]).sum(axis=1)).ravel()
                 hit = scores >= floor
                 for x, y, score in zip(aa[hit].tolist(), bb[hit].tolist(), scores[hit].tolist()):
-                    found[(x, y)] = score
-    pairs = []
-    for (x, y), score in found.items():
-        p, q = sorted((ids[x], ids[y]))
-        pairs.append((p, q, round(score, 4)))
-    return sorted(pairs)
+                    p, q = sorted((ids[x], ids[y]))
+                    yield p, q, round(score, 4)
 
 
 def groups(pairs: Sequence[tuple[str, str, float]]) -> list[list[str]]:
