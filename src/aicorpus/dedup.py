@@ -40,7 +40,7 @@ THRESHOLD = 0.2
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
 POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
-_PAIRS_PER_CHUNK = 20_000  # candidate pairs scored at once
+_PAIRS_PER_CHUNK = 5_000  # candidate pairs scored at once: their row copies and products are the search's largest temporaries
 _ROWS_PER_CHUNK = 10_000  # rows weighed or ranked at once
 _BELOW_HELD = 10_000  # pairs under the threshold held before the closest are picked out
 ROWS_IN_MEMORY = 50_000  # rows per chunk of the pair search: two chunks (some 120 MB) are in memory at a time
@@ -137,7 +137,7 @@ class DiskRows(RowChunks):
 
 
 class TermStore:
-    """Term-count rows appended to files in ``folder``; memory holds only document frequencies and row offsets.
+    """Term-count rows appended to files in ``folder``; memory holds only the document frequencies.
 
     ``add`` the rows in item order, then ``matrix()`` weighs them chunk by
     chunk into a third file and returns :class:`DiskRows` over it.
@@ -156,7 +156,7 @@ class TermStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._indices = open(self.folder / "indices.i32", "wb")
         self._counts = open(self.folder / "counts.f32", "wb")
-        self.row_nnz: list[np.ndarray] = []
+        self._nnz = open(self.folder / "nnz.i32", "wb")  # terms per row: row offsets, read back once
         self.df = np.zeros(N_FEATURES, np.int32)
         self._pending: list[np.ndarray] = []  # term ids not yet counted into df
         self._pending_size = 0
@@ -165,7 +165,7 @@ class TermStore:
         counts = counts.tocsr()
         self._indices.write(counts.indices.astype(np.int32).tobytes())
         self._counts.write(counts.data.astype(np.float32).tobytes())
-        self.row_nnz.append(np.diff(counts.indptr).astype(np.int32))
+        self._nnz.write(np.diff(counts.indptr).astype(np.int32).tobytes())
         self._pending.append(counts.indices)  # a row holds each term once: df counts its ids
         self._pending_size += counts.indices.size
         if self._pending_size > 1_000_000:
@@ -179,11 +179,10 @@ class TermStore:
 
     def matrix(self) -> DiskRows:
         """The TF-IDF rows, weighed chunk by chunk into ``weights.f32``."""
-        self._indices.close()
-        self._counts.close()
+        for f in (self._indices, self._counts, self._nnz):
+            f.close()
         self._count()
-        nnz = np.concatenate(self.row_nnz) if self.row_nnz else np.zeros(0, np.int32)
-        self.row_nnz = []
+        nnz = np.fromfile(self.folder / "nnz.i32", np.int32)
         indptr = np.concatenate([[0], np.cumsum(nnz, dtype=np.int64)])
         weigher = _weigher(_idf(self.df, len(nnz)))
         with open(self.folder / "weights.f32", "wb") as out:
