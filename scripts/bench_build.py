@@ -31,7 +31,7 @@ from aicorpus.build import build
 t = time.perf_counter()
 r = build(Path(sys.argv[1]), num_proc=int(sys.argv[2]))
 wall = time.perf_counter() - t
-print(json.dumps({"wall": wall, "seconds": r.seconds, "documents": len(r.published), "rejected": len(r.rejected),
+print(json.dumps({"wall": wall, "seconds": r.seconds, "peak_rss_mb": r.peak_rss_mb, "documents": len(r.published), "rejected": len(r.rejected),
                   "items": r.report["items"],
                   "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
@@ -73,6 +73,7 @@ def measure(n: int, num_proc: int, work: Path) -> dict:
         "documents": n, "published": first["documents"], "items": first["items"], "raw_mb": round(raw_mb, 1),
         "wall_s": round(first["wall"], 1), "docs_per_s": round(n / first["wall"], 1), "mb_per_s": round(raw_mb / first["wall"], 2),
         "rss_main_mb": round(first["rss_main_mb"]), "rss_workers_mb": round(first["rss_workers_mb"]),
+        "rss_main_after_pass_mb": first["peak_rss_mb"],
         "stage_share": {s: round(v / total, 3) for s, v in stages.items()},
         "rebuild_s": round(again["wall"], 1), "rebuild_share": round(again["wall"] / first["wall"], 3),
         "load_dataset_s": round(load["load_dataset_s"], 2), "pyarrow_s": round(load["pyarrow_s"], 3),
@@ -90,6 +91,11 @@ def table(results: list[dict]) -> str:
                      f"{r['rss_main_mb']} | {r['rss_workers_mb']} | "
                      f"{' / '.join(f'{s[k]:.0%}' for k in ('read', 'convert', 'validate', 'split', 'write'))} | "
                      f"{r['rebuild_s']} ({r['rebuild_share']:.1%}) | {r['load_ratio']}× ({r['load_dataset_s']} s vs {r['pyarrow_s']} s) |")
+    passes = list(results[0]["rss_main_after_pass_mb"]) if results else []
+    lines += ["", "Peak RSS of the main process at the end of each pass, MB (the pass that raises it is where memory goes):", "",
+              "| N | " + " | ".join(passes) + " |", "|" + "---|" * (len(passes) + 1)]
+    for r in results:
+        lines.append(f"| {r['documents']:,} | " + " | ".join(str(r["rss_main_after_pass_mb"][p]) for p in passes) + " |")
     return "\n".join(lines)
 
 

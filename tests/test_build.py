@@ -126,3 +126,12 @@ def test_build_outputs_hub_layout(built):
     for split in ("train", "validation", "test"):
         assert (built / "splits" / parquet_path("items", split)).exists()
     assert (built / "splits" / parquet_path("documents", "train")).exists()
+
+
+def test_build_reports_its_peak_memory_after_each_pass(tmp_path):
+    result = build(copy_project(tmp_path / "p"))
+    peaks = result.peak_rss_mb
+    assert list(peaks) == ["convert", "near-duplicates and splits", "write"]
+    if sys.platform != "win32":
+        values = list(peaks.values())
+        assert values[0] > 0 and values == sorted(values)  # a running maximum

@@ -248,6 +248,7 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
+    peak_rss_mb: dict[str, int | None] = field(default_factory=dict)  # main process, at the end of each pass
 
     @property
     def ok(self) -> bool:
@@ -331,6 +332,7 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     located_labels, label_problems = read_labels(label_files(root), root)
     spooled = _convert_pass(root, staging, raw_dir, {loc.record["item_id"] for loc in located_labels},
                             num_proc=num_proc, progress=progress, cache=cache, seconds=seconds)
+    peaks = {"convert": _peak_rss_mb()}
 
     clock = time.perf_counter()
     pairs, below, groups = _near_duplicates(spooled.ids, spooled.terms)
@@ -340,6 +342,7 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
         label_problems += label_issues(located_labels, spooled.labeled_texts, version=guideline_version(root))
     labels = passing(located_labels, label_problems)
     seconds["split"] += time.perf_counter() - clock
+    peaks["near-duplicates and splits"] = _peak_rss_mb()
 
     clock = time.perf_counter()
     listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
@@ -356,7 +359,19 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
         (staging / name).write_bytes(data)
         outputs.append(name)
     seconds["write"] += time.perf_counter() - clock
-    return BuildResult(spooled.inputs, spooled.published, spooled.rejected, report, label_problems, outputs, dict(seconds))
+    peaks["write"] = _peak_rss_mb()
+    return BuildResult(spooled.inputs, spooled.published, spooled.rejected, report, label_problems, outputs, dict(seconds),
+                       peak_rss_mb=peaks)
+
+
+def _peak_rss_mb() -> int | None:
+    """This process's peak resident memory so far, in MB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10))  # bytes on macOS, KiB on Linux
 
 
 _RECORDS, _TERMS = ".records.jsonl", ".terms"  # pass 1's spool, inside the staging folder
