@@ -125,3 +125,13 @@ def test_unchanged_project_is_not_rebuilt_but_a_touched_output_is(tmp_path):
     lock.write_text(lock.read_text() + "\n", encoding="utf-8")  # an output edited by hand
     assert not build(root).up_to_date
     assert build(root, cache=False).up_to_date is False
+
+
+def test_item_ids_hold_every_id_in_order(monkeypatch):
+    monkeypatch.setattr(build_mod.ItemIds, "_CHUNK", 7)  # several full chunks and an open one
+    expected = [f"linuxcn-{n}-{'ab' * (n % 5)}" for n in range(53)]
+    ids = build_mod.ItemIds()
+    for i in expected:
+        ids.append(i)
+    assert len(ids) == 53 and list(ids) == expected
+    assert [ids[n] for n in range(53)] == expected

@@ -385,36 +385,31 @@ class ItemIds:
     (2, 'b-22', ['a-1', 'b-22'])
     """
 
-    _CHUNK = 1 << 16  # ids gathered as Python strings before they become one array
+    _CHUNK = 1 << 16  # ids per array; the newest ones wait as Python bytes until a chunk is full
 
     def __init__(self):
-        self._arrays: list[np.ndarray] = []
+        self._arrays: list[np.ndarray] = []  # full chunks only, so that id n is in array n // _CHUNK
         self._open: list[bytes] = []
 
     def append(self, item_id: str) -> None:
         self._open.append(item_id.encode())
-        if len(self._open) >= self._CHUNK:
-            self._close()
-
-    def _close(self) -> None:
-        if self._open:
-            self._arrays.append(np.array(self._open, dtype=bytes))
+        if len(self._open) == self._CHUNK:
+            self._arrays.append(np.array(self._open, dtype=bytes))  # as wide as its longest id
             self._open = []
-        if len(self._arrays) > 1:  # one array: the widest id sets the width, never more than a few dozen bytes
-            self._arrays = [np.concatenate(self._arrays)]
 
     def __len__(self) -> int:
-        return sum(a.size for a in self._arrays) + len(self._open)
+        return len(self._arrays) * self._CHUNK + len(self._open)
 
     def __getitem__(self, n: int) -> str:
-        self._close()
-        return self._arrays[0][n].decode()
+        chunk, at = divmod(n, self._CHUNK)
+        return (self._arrays[chunk][at] if chunk < len(self._arrays) else self._open[at]).decode()
 
     def __iter__(self) -> Iterator[str]:
-        self._close()
         for a in self._arrays:
             for i in a.tolist():
                 yield i.decode()
+        for i in self._open:
+            yield i.decode()
 
 
 @dataclass
