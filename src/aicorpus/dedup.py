@@ -26,6 +26,7 @@ terms, not the corpus.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -206,10 +207,11 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, 
     is heavy in 2..cap rows. Returns ``rows`` (int32, grouped by term, ascending within a block) and
     ``starts`` (int64, where each block begins in ``rows``, then its length).
 
-    Two passes over the rows: the first counts each term's rows, the second places every entry at its
-    block's next free slot (a counting sort), so memory is one 4-byte row number an entry.
+    Two passes: the first ranks each row's terms, counts each term's rows and spools the heads (term,
+    row) to a temporary file; the second reads them back and places every entry at its block's next free
+    slot (a counting sort), so memory is one 4-byte row number an entry and the ranking is done once.
     """
-    def heads():
+    def ranked():
         for lo in range(0, source.shape[0], _ROWS_PER_CHUNK):
             chunk = source.rows(lo, min(lo + _ROWS_PER_CHUNK, source.shape[0]))
             chunk.sort_indices()
@@ -221,9 +223,19 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, 
             yield chunk.indices[keep].astype(np.int64), row[keep] + lo
 
     size = np.zeros(source.shape[1], np.int32)
-    for terms, _ in heads():
+    spool, lengths = tempfile.TemporaryFile(dir=getattr(source, "folder", None)), []
+    for terms, row in ranked():
         seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
         size[seen] += counts.astype(np.int32)
+        spool.write(terms.astype(np.int32).tobytes() + row.astype(np.int32).tobytes())
+        lengths.append(terms.size)
+
+    def heads():
+        spool.seek(0)
+        for n in lengths:
+            both = np.frombuffer(spool.read(8 * n), np.int32)
+            yield both[:n].astype(np.int64), both[n:].astype(np.int64)
+
     kept = np.flatnonzero((size >= 2) & (size <= cap))
     starts = np.zeros(kept.size + 1, np.int64)
     np.cumsum(size[kept], out=starts[1:])
@@ -241,6 +253,7 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, 
         length = np.diff(np.r_[first, block.size])
         rows[free[block] + np.arange(block.size) - np.repeat(first, length)] = row
         free[block[first]] += length
+    spool.close()
     return rows, starts
 
 
