@@ -18,13 +18,10 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+import jsonschema_rs
 
 from .errors import Issue, shorten
 
-try:  # the fast path; everything still works, slower, without it
-    import jsonschema_rs
-except ImportError:  # pragma: no cover
-    jsonschema_rs = None
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 KINDS = ("document", "item")
@@ -89,10 +86,10 @@ class RecordValidator:
     def __init__(self, schema: dict):
         jsonschema.Draft202012Validator.check_schema(schema)
         self.explainer = _Explainer(schema)
-        self.fast = jsonschema_rs.Draft202012Validator(schema) if jsonschema_rs else None
+        self.fast = jsonschema_rs.Draft202012Validator(schema)
 
     def is_valid(self, record: object) -> bool:
-        return self.fast.is_valid(record) if self.fast is not None else self.explainer.is_valid(record)
+        return self.fast.is_valid(record)
 
     def errors(self, record: object) -> list[jsonschema.ValidationError]:
         if self.is_valid(record):
