@@ -135,3 +135,18 @@ def test_build_reports_its_peak_memory_after_each_pass(tmp_path):
     if sys.platform != "win32":
         values = list(peaks.values())
         assert values[0] > 0 and values == sorted(values)  # a running maximum
+
+
+def test_lock_keeps_the_split_of_an_item_whose_document_is_gone(built, tmp_path):
+    root = tmp_path / "shrunk"
+    shutil.copytree(built, root)
+    before = splits_mod.read_lock(root / "splits" / LOCK)
+    gone = sorted(root.glob("raw/004_*"))[0]
+    gone.unlink()
+    result = build(root)
+    after = splits_mod.read_lock(root / "splits" / LOCK)
+    assert after == before  # every entry, the removed document's items included, with its split
+    missing = result.report["split_lock"]["entries_without_item"]
+    assert missing and all(i.startswith("plaintext-") for i in missing)
+    lines = (root / "splits" / LOCK).read_text().splitlines()
+    assert [json.loads(x)["item_id"] for x in lines] == sorted(after)

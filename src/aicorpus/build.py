@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from . import card, dedup, splits
 from .convert import FORMATS, convert, sniff
 from .convert.base import to_records
-from .coverage import trace
+from .coverage import COUNTS as COVERAGE_COUNTS, trace
 from .errors import AicorpusError, Issue
 from .labels import guideline_version, label_files, label_issues, passing, read_labels
 from .parquet import DOCUMENT_FEATURES, DOCUMENT_ROW_GROUP, ITEM_FEATURES, ParquetStream, read_table, with_labels
@@ -54,8 +54,6 @@ LISTED_PAIRS = 50  # the report lists the closest pairs; every cluster is in CLU
 CACHE_DIR = ".cache/convert"
 STATE = ".cache/last-build.json"  # inputs and outputs of the last build: an unchanged project is not rebuilt
 STAGES = ("read", "convert", "validate", "split", "write")
-#: The report sums each document's line accounting per format: a table per file would grow with the corpus.
-COVERAGE_COUNTS = ("nonblank_lines", "in_items", "in_document", "dropped", "lost")
 
 
 def parquet_path(config: str, split: str) -> str:
@@ -381,8 +379,8 @@ class ItemIds:
     """Item ids in build order, held as NumPy byte strings: some 30 bytes an id, where a list of str costs 90.
 
     >>> ids = ItemIds(); ids.append("a-1"); ids.append("b-22")
-    >>> len(ids), ids[1], list(ids)
-    (2, 'b-22', ['a-1', 'b-22'])
+    >>> len(ids), ids[1], list(ids), ids.array().tolist()
+    (2, 'b-22', ['a-1', 'b-22'], [b'a-1', b'b-22'])
     """
 
     _CHUNK = 1 << 16  # ids per array; the newest ones wait as Python bytes until a chunk is full
@@ -410,6 +408,10 @@ class ItemIds:
                 yield i.decode()
         for i in self._open:
             yield i.decode()
+
+    def array(self) -> np.ndarray:
+        """Every id as one byte-string array (for sorting the split lock)."""
+        return np.concatenate([*self._arrays, np.array(self._open, dtype=bytes)])
 
 
 @dataclass
@@ -444,6 +446,7 @@ def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, 
                 continue
             seen_id[c.document["id"]] = seen_sha[c.document["raw_sha256"]] = c.path
             out.published.append(c.path)
+            # summed per format: the report's table would otherwise grow by a row a document
             totals = out.coverage.setdefault(c.document["format"], Counter())
             totals.update(documents=1, **{k: c.document["coverage"][k] for k in COVERAGE_COUNTS})
             records.write(json.dumps({"document": c.document, "items": c.items}, ensure_ascii=False) + "\n")
@@ -496,8 +499,9 @@ def _write_pass(staging: Path, out_dir: str, ids: ItemIds, split_of, lock: dict[
         w.close()
     (staging / _RECORDS).unlink()
     unlocked = sorted(i for i in lock if i not in seen_locked)  # kept: the story keeps its split if it returns
-    entries = itertools.chain(((i, splits.SPLITS[c]) for i, c in zip(ids, codes, strict=True)), ((i, lock[i]) for i in unlocked))
-    splits.write_lock(staging / out_dir / LOCK, entries)
+    lock_ids = np.concatenate([ids.array(), np.array([i.encode() for i in unlocked], dtype=bytes)]) if unlocked else ids.array()
+    lock_codes = np.concatenate([np.frombuffer(codes, np.uint8), np.array([splits.SPLITS.index(lock[i]) for i in unlocked], np.uint8)])
+    splits.write_lock(staging / out_dir / LOCK, lock_ids, lock_codes)
     return stats, titles, [f"{out_dir}/{parquet_path(c, s)}" for c, s in writers] + [f"{out_dir}/{LOCK}"], unlocked
 
 

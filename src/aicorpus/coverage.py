@@ -17,6 +17,9 @@ from collections.abc import Iterable
 
 from .sources import Raw
 
+#: The line counts of a document's ``coverage`` (they add up to ``nonblank_lines``).
+COUNTS = ("nonblank_lines", "in_items", "in_document", "dropped", "lost")
+
 _RUN = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")  # HTML tags are markup, like Markdown syntax
 

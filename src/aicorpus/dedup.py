@@ -220,21 +220,21 @@ def _blocks(source: RowChunks, block_terms: int, cap: int) -> tuple[np.ndarray, 
             order = np.argsort(row + (1.0 - chunk.data.astype(np.float64)) * 0.5, kind="stable")
             rank = np.arange(chunk.nnz) - chunk.indptr[row[order]]
             keep = order[rank < block_terms]
-            yield chunk.indices[keep].astype(np.int64), row[keep] + lo
+            yield chunk.indices[keep].astype(np.int32), (row[keep] + lo).astype(np.int32)
 
     size = np.zeros(source.shape[1], np.int32)
     spool, lengths = tempfile.TemporaryFile(dir=getattr(source, "folder", None)), []
     for terms, row in ranked():
         seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
         size[seen] += counts.astype(np.int32)
-        spool.write(terms.astype(np.int32).tobytes() + row.astype(np.int32).tobytes())
+        spool.write(terms.tobytes() + row.tobytes())
         lengths.append(terms.size)
 
     def heads():
         spool.seek(0)
         for n in lengths:
             both = np.frombuffer(spool.read(8 * n), np.int32)
-            yield both[:n].astype(np.int64), both[n:].astype(np.int64)
+            yield both[:n], both[n:]
 
     kept = np.flatnonzero((size >= 2) & (size <= cap))
     starts = np.zeros(kept.size + 1, np.int64)

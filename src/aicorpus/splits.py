@@ -13,7 +13,6 @@ small, so the evaluation splits get a larger share than usual).
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -78,19 +77,20 @@ def read_lock(path: Path) -> dict[str, str]:
     return lock
 
 
-def write_lock(path: Path, entries: Iterable[tuple[str, str]]) -> None:
-    """Write ``(item_id, split)`` entries sorted by id, one JSON object a line (sorted: small diffs in git).
+def write_lock(path: Path, ids: np.ndarray, codes: np.ndarray) -> None:
+    """Write the lock sorted by id, one JSON object a line (sorted: small diffs in git).
 
-    Ids are sorted as a NumPy byte-string array, a few dozen bytes an entry
-    rather than a Python dict's hundred and more.
+    ``ids`` are UTF-8 byte strings (a NumPy ``S`` array, a few dozen bytes an entry rather than a
+    Python dict's hundred and more) and ``codes`` each one's split as an index into SPLITS.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp(), "lock.jsonl")
+    >>> write_lock(path, np.array([b"b-1", b"a-2"]), np.array([2, 0], np.uint8))
+    >>> path.read_text().splitlines()
+    ['{"item_id": "a-2", "split": "train"}', '{"item_id": "b-1", "split": "test"}']
     """
-    entries, ids, codes = iter(entries), [np.zeros(0, bytes)], [np.zeros(0, np.uint8)]
-    while chunk := list(itertools.islice(entries, 100_000)):  # a chunk of Python strings at a time
-        ids.append(np.array([i.encode() for i, _ in chunk], dtype=bytes))
-        codes.append(np.array([SPLITS.index(s) for _, s in chunk], dtype=np.uint8))
-    keys, splits = np.concatenate(ids), np.concatenate(codes)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(ids, kind="stable")
     with open(path, "w", encoding="utf-8") as f:
         for n in order.tolist():
-            f.write(json.dumps({"item_id": keys[n].decode(), "split": SPLITS[splits[n]]}) + "\n")
+            f.write(json.dumps({"item_id": ids[n].decode(), "split": SPLITS[codes[n]]}) + "\n")
 
