@@ -133,5 +133,5 @@ def test_item_ids_hold_every_id_in_order(monkeypatch):
     ids = build_mod.ItemIds()
     for i in expected:
         ids.append(i)
-    assert len(ids) == 53 and list(ids) == expected
-    assert [ids[n] for n in range(53)] == expected
+    assert len(ids) == 53 and [ids[n] for n in range(53)] == expected
+    assert [i.decode() for i in ids.array().tolist()] == expected

@@ -379,8 +379,8 @@ class ItemIds:
     """Item ids in build order, held as NumPy byte strings: some 30 bytes an id, where a list of str costs 90.
 
     >>> ids = ItemIds(); ids.append("a-1"); ids.append("b-22")
-    >>> len(ids), ids[1], list(ids), ids.array().tolist()
-    (2, 'b-22', ['a-1', 'b-22'], [b'a-1', b'b-22'])
+    >>> len(ids), ids[1], ids.array().tolist()
+    (2, 'b-22', [b'a-1', b'b-22'])
     """
 
     _CHUNK = 1 << 16  # ids per array; the newest ones wait as Python bytes until a chunk is full
@@ -401,13 +401,6 @@ class ItemIds:
     def __getitem__(self, n: int) -> str:
         chunk, at = divmod(n, self._CHUNK)
         return (self._arrays[chunk][at] if chunk < len(self._arrays) else self._open[at]).decode()
-
-    def __iter__(self) -> Iterator[str]:
-        for a in self._arrays:
-            for i in a.tolist():
-                yield i.decode()
-        for i in self._open:
-            yield i.decode()
 
     def array(self) -> np.ndarray:
         """Every id as one byte-string array (for sorting the split lock)."""
