@@ -166,3 +166,32 @@ def test_validate_flags_copies_of_published_documents(tmp_path):
     assert "fresh.txt" not in by_file
     msg = next(i for i in report.issues if i.file.endswith("edited.txt")).message
     assert "similar to the published raw/004_de0e27d84657343f.txt (plaintext-52a29a90768a)" in msg
+
+
+def test_a_parser_panic_rejects_the_file_and_names_it(tmp_path, monkeypatch):
+    # pulldown-cmark is compiled: a Rust panic reaches Python as pyo3's PanicException, a BaseException
+    # that `except Exception` would let through and end the whole build.
+    import aicorpus.markdown as markdown
+
+    PanicException = type("PanicException", (BaseException,), {})
+
+    def panic(text, **kwargs):
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(markdown.pyromark, "events_with_range", panic)
+    c = issues_of(tmp_path, "000_post.md", LINUXCN)
+    assert not c.ok and c.document is None
+    [issue] = c.issues
+    assert (issue.file, issue.rule) == ("000_post.md", "converter-crash")
+    assert "MarkdownParseError: the Markdown parser failed on this text: index out of bounds" in issue.message
+
+
+def test_an_interrupt_inside_the_parser_is_not_swallowed(tmp_path, monkeypatch):
+    import aicorpus.markdown as markdown
+
+    def interrupt(text, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(markdown.pyromark, "events_with_range", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        issues_of(tmp_path, "000_post.md", LINUXCN)
