@@ -4,6 +4,7 @@ streaming writer writes what the in-memory path would, the cache invalidates."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -56,6 +57,9 @@ def test_the_on_disk_matrix_is_the_in_memory_one(tmp_path):
     assert len(pairs) >= 10
     # read from disk, and joined chunk by chunk (9 rows in memory at a time): the same pairs
     assert dedup.similar_pairs(ids, on_disk, floor=0.1, rows_in_memory=9) == pairs
+    # scored on two processes, in tasks of a few rows each, the blocks shared through files: the same pairs again
+    with ProcessPoolExecutor(2) as pool:
+        assert dedup.similar_pairs(ids, on_disk, floor=0.1, rows_in_memory=9, executor=pool) == pairs
 
 
 def test_near_duplicates_keeps_what_the_full_list_gives(monkeypatch):
@@ -69,6 +73,8 @@ def test_near_duplicates_keeps_what_the_full_list_gives(monkeypatch):
     assert pairs == [p for p in compared if p[2] >= threshold] and pairs
     assert below == sorted((p for p in compared if p[2] < threshold), key=lambda p: (-p[2], p[0], p[1]))[:7]
     assert len(below) == 7
+    with ProcessPoolExecutor(2) as pool:  # the matrix in memory: the blocks go with the tasks
+        assert dedup.near_duplicates(ids, matrix, threshold, closest_below=7, rows_in_memory=9, executor=pool) == (pairs, below)
 
 
 def test_streaming_writer_writes_the_rows_of_the_in_memory_path(tmp_path, seeds):

@@ -2,7 +2,8 @@
 
 Pass 1 converts every raw file (on ``num_proc`` processes, from a cache keyed
 by the file's bytes and the code version) and spools the records to disk;
-pass 2 clusters near-duplicates and assigns splits; pass 3 streams the
+pass 2 clusters near-duplicates (scoring pairs on the same processes) and
+assigns splits; pass 3 streams the
 records into Parquet row groups. The records and the items' TF-IDF matrix
 stay on disk; memory holds item ids, labels, document frequencies, each
 item's block terms and the near-duplicate pairs, never the corpus.
@@ -16,6 +17,7 @@ a staging folder and renamed into place, so a killed build leaves the previous
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -26,6 +28,7 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import cache
@@ -201,8 +204,9 @@ def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
     return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md")
 
 
-def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False, cache: bool = True) -> Iterator[Converted]:
-    """Convert files in order, on ``num_proc`` processes, with a progress bar when asked."""
+def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False, cache: bool = True,
+                executor: Executor | None = None) -> Iterator[Converted]:
+    """Convert files in order, on ``num_proc`` processes (``executor``'s, if given), with a progress bar when asked."""
     paths = list(paths)
     cache_dir = str(root / CACHE_DIR) if cache else None
     jobs = [(p, root, cache_dir, code_version()) for p in paths]
@@ -211,14 +215,12 @@ def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progres
         from tqdm import tqdm
 
         bar = tqdm(total=len(paths), unit="doc", desc="convert", file=sys.stderr)
-    if num_proc > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
+    if num_proc > 1 or executor is not None:
         # Executor.map would submit every file at once and hold each result until it is read: a window of
         # batches keeps both bounded however many files there are
         batches = (jobs[i : i + _BATCH] for i in range(0, len(jobs), _BATCH))
-        with ProcessPoolExecutor(num_proc) as pool:
-            window = deque(pool.submit(_convert_batch, batch) for batch in itertools.islice(batches, 4 * num_proc))
+        with _processes(num_proc) if executor is None else contextlib.nullcontext(executor) as pool:
+            window = deque(pool.submit(_convert_batch, batch) for batch in itertools.islice(batches, 4 * max(num_proc, 2)))
             while window:
                 results = window.popleft().result()
                 if (batch := next(batches, None)) is not None:
@@ -232,6 +234,14 @@ def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progres
             bar and bar.update()
             yield result
     bar and bar.close()
+
+
+def _processes(num_proc: int) -> ProcessPoolExecutor | contextlib.nullcontext:
+    """The build's worker processes (conversion, then the pair search), or a stand-in for none when ``num_proc`` is 1.
+
+    Started before pass 1 fills the main process: a forked worker maps, and is measured with, its parent's memory.
+    """
+    return ProcessPoolExecutor(num_proc) if num_proc > 1 else contextlib.nullcontext()
 
 
 @dataclass
@@ -328,12 +338,13 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     root, staging = Path(root), Path(staging)
     seconds = Counter({s: 0.0 for s in STAGES})
     located_labels, label_problems = read_labels(label_files(root), root)
-    spooled = _convert_pass(root, staging, raw_dir, {loc.record["item_id"] for loc in located_labels},
-                            num_proc=num_proc, progress=progress, cache=cache, seconds=seconds)
-    peaks = {"convert": _peak_rss_mb()}
+    with _processes(num_proc) as pool:
+        spooled = _convert_pass(root, staging, raw_dir, {loc.record["item_id"] for loc in located_labels},
+                                executor=pool, progress=progress, cache=cache, seconds=seconds)
+        peaks = {"convert": _peak_rss_mb()}
 
-    clock = time.perf_counter()
-    pairs, below, groups = _near_duplicates(spooled.ids, spooled.terms)
+        clock = time.perf_counter()
+        pairs, below, groups = _near_duplicates(spooled.ids, spooled.terms, pool)
     lock = splits.read_lock(root / out_dir / LOCK)
     split_of, conflicts = splits.assigner(groups, lock)
     if located_labels:
@@ -420,14 +431,14 @@ class _Spooled:
     coverage: dict[str, Counter] = field(default_factory=dict)  # line accounting summed per format (per document: in its record)
 
 
-def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, num_proc: int, progress: bool, cache: bool,
-                  seconds: Counter) -> _Spooled:
+def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, executor: Executor | None, progress: bool,
+                  cache: bool, seconds: Counter) -> _Spooled:
     """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item word counts to disk."""
     out = _Spooled(terms=dedup.TermStore(staging / _TERMS))
     seen_id: dict[str, str] = {}
     seen_sha: dict[str, str] = {}
     with open(staging / _RECORDS, "w", encoding="utf-8") as records:
-        for c in convert_all(raw_files(root, raw_dir), root, num_proc=num_proc, progress=progress, cache=cache):
+        for c in convert_all(raw_files(root, raw_dir), root, progress=progress, cache=cache, executor=executor):
             out.inputs += 1
             seconds.update(c.seconds)
             if c.ok and (first := seen_id.get(c.document["id"]) or seen_sha.get(c.document["raw_sha256"])):
@@ -451,9 +462,9 @@ def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, 
     return out
 
 
-def _near_duplicates(ids: ItemIds, terms: dedup.TermStore) -> tuple[list, list, list[list[str]]]:
+def _near_duplicates(ids: ItemIds, terms: dedup.TermStore, executor: Executor | None) -> tuple[list, list, list[list[str]]]:
     """Pass 2: pairs at or above the threshold, the closest compared pairs below it, and the clusters of two or more."""
-    pairs, below = dedup.near_duplicates(ids, terms.matrix(), closest_below=5)
+    pairs, below = dedup.near_duplicates(ids, terms.matrix(), closest_below=5, executor=executor)
     shutil.rmtree(terms.folder, ignore_errors=True)
     return pairs, below, dedup.groups(pairs)
 

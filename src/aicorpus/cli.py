@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="build splits/ from raw/")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
-    p.add_argument("--num-proc", type=int, default=1, help="processes for conversion (default: 1)")
+    p.add_argument("--num-proc", type=int, default=1, help="processes for conversion and the near-duplicate search (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--no-cache", action="store_true", help="convert every document again and rebuild even if nothing changed")
 
