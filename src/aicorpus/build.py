@@ -307,7 +307,10 @@ def _inputs(root: Path, raw_dir: str, out_dir: str) -> str:
     files += [root / out_dir / LOCK, root / "README.md", root / "DATASHEET.md"] + sorted((root / card.RESULTS).glob("*/*.json"))
     for path in files:
         if path.exists():
-            h.update(str(path).encode() + b"\0" + path.read_bytes())
+            h.update(str(path).encode() + b"\0")
+            with open(path, "rb") as f:  # in pieces: the split lock of a large corpus is tens of MB
+                for piece in iter(lambda: f.read(1 << 20), b""):
+                    h.update(piece)
     return h.hexdigest()
 
 
