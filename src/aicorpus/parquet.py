@@ -100,7 +100,7 @@ class ParquetStream:
         self.held = 0  # rows in ``batches``
 
     def add(self, record: dict) -> None:
-        self.rows.append({name: record.get(name) for name in self.schema.names})
+        self.rows.append(record)  # from_pylist takes the schema's fields by name (missing: null) and leaves the rest
         if self.held + len(self.rows) >= self.row_group:
             self._flush()
         elif len(self.rows) >= self.batch:
