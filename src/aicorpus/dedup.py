@@ -130,14 +130,27 @@ class DiskRows(RowChunks):
     """
 
     def __init__(self, folder: Path, indptr: np.ndarray):
-        self.folder, self.indptr = folder, indptr
+        self.folder, self.indptr = Path(folder), indptr
         self.shape = (len(indptr) - 1, N_FEATURES)
+        self._offsets_saved = False
+
+    def __reduce__(self):
+        # Sent to the search's processes with every task: the row offsets (9 MB at 1.2 million rows) go through
+        # a file beside the rows, written once, and each process maps it.
+        if not self._offsets_saved:
+            np.save(self.folder / "indptr.npy", self.indptr)
+            self._offsets_saved = True
+        return _mapped_rows, (self.folder,)
 
     def rows(self, lo: int, hi: int) -> sp.csr_matrix:
         a, b = int(self.indptr[lo]), int(self.indptr[hi])
         indices = np.fromfile(self.folder / "indices.i32", np.int32, b - a, offset=4 * a)
         weights = np.fromfile(self.folder / "weights.f32", np.float32, b - a, offset=4 * a)
         return sp.csr_matrix((weights, indices, self.indptr[lo : hi + 1] - a), shape=(hi - lo, N_FEATURES))
+
+
+def _mapped_rows(folder: Path) -> DiskRows:
+    return DiskRows(folder, np.load(folder / "indptr.npy", mmap_mode="r"))
 
 
 class TermStore:
