@@ -3,10 +3,10 @@
 Pass 1 converts every raw file (on ``num_proc`` processes, from a cache keyed
 by the file's bytes and the code version) and spools the records to disk;
 pass 2 clusters near-duplicates (scoring pairs on the same processes) and
-assigns splits; pass 3 streams the
-records into Parquet row groups. The records and the items' TF-IDF matrix
-stay on disk; memory holds item ids, labels, document frequencies, each
-item's block terms and the near-duplicate pairs, never the corpus.
+assigns splits; pass 3 streams the records into Parquet row groups. The
+records and the items' TF-IDF matrix stay on disk; memory holds item ids,
+labels, document frequencies, each item's block terms and the near-duplicate
+pairs, never the corpus.
 
 Input problems never raise: they become :class:`Issue` objects, the document
 is rejected whole (nothing half-published) and the rest of the batch goes on,
