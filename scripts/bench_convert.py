@@ -49,8 +49,15 @@ def timed(counter: Counter, key: str, fn):
 def breakdown(paths: list[Path], root: Path) -> dict[str, float]:
     """Milliseconds per document of each step of ``build._convert_for_build``."""
     spent: Counter = Counter()
-    markdown._events = timed(spent, "markdown parse", markdown._events)
-    build.trace = timed(spent, "line coverage", build.trace)
+    events, trace = markdown._events, build.trace
+    markdown._events, build.trace = timed(spent, "markdown parse", events), timed(spent, "line coverage", trace)
+    try:
+        return _breakdown(paths, root, spent)
+    finally:  # the later measurements call the library unwrapped
+        markdown._events, build.trace = events, trace
+
+
+def _breakdown(paths: list[Path], root: Path, spent: Counter) -> dict[str, float]:
     version = build.code_version()
     for path in paths[:20]:  # warm up: imports, the jieba dictionary, compiled schemas
         build._convert_for_build((path, root, None, version))
@@ -80,9 +87,8 @@ def floor(paths: list[Path], root: Path) -> dict[str, float]:
     import json
     import unicodedata
 
-    import numpy as np
     import rjieba
-    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.base import clone
 
     from aicorpus import dedup
     from aicorpus.validate import validator
@@ -91,7 +97,7 @@ def floor(paths: list[Path], root: Path) -> dict[str, float]:
     texts = [p.read_text(encoding="utf-8") for p in paths]
     items = [[dedup.item_text(it) for it in c.items] for c in converted]
     words = [[dedup.words(t) for t in doc] for doc in items]
-    hasher = HashingVectorizer(analyzer=lambda w: w, n_features=dedup.N_FEATURES, alternate_sign=False, norm=None, dtype=np.float32)
+    hasher = clone(dedup._HASHER).set_params(analyzer=lambda w: w)  # the build's hasher, given words already cut
     documents, item_schema = validator("document"), validator("item")
     strings = [[*t.split("\n"), *(json.dumps(it, ensure_ascii=False) for it in c.items)] for t, c in zip(texts, converted)]
 
