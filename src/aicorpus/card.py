@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import RELEASE_DATE, __version__
-from .coverage import COUNTS as coverage_counts
+from .coverage import COUNTS as COVERAGE_COUNTS
 from .labels import taxonomy, topic_ids
 from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES
 from .splits import SPLITS
@@ -169,7 +169,7 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
         f"Publication dates run from {d['first']} to {d['last']}; {d['undated']} documents give no date (published is null).",
         f"![Documents per source and month]({PLOTS}/documents_per_month.png)",
     ])
-    counts = ("documents", *coverage_counts)
+    counts = ("documents", *COVERAGE_COUNTS)
     cov_rows = [[f, *(c[k] for k in counts)] for f, c in s["coverage"].items()]
     cov_rows.append(["**all**", *(sum(c[k] for c in s["coverage"].values()) for k in counts)])
     coverage = _table(["format", "documents", "non-blank lines", "in items", "in document only", "dropped with a reason", "lost"], cov_rows)

@@ -5,8 +5,9 @@ Markdown into plain text. Link anchor text stays in the text, the URL goes to
 ``links``; images leave the text and go to ``images``.
 
 The parser is pulldown-cmark, a compiled CommonMark 0.31 parser that gives each
-event its source range: it parses a document about 12 times faster than
-markdown-it-py, which was half of the conversion's time. Link targets are
+event its source range: it parses a document more than ten times faster than
+markdown-it-py, which was half of the conversion's time (``scripts/bench_convert.py``
+prints both). Link targets are
 normalised as markdown-it (and so the published records) always did:
 non-ASCII characters percent-encoded, existing escapes kept.
 """

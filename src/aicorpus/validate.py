@@ -22,7 +22,6 @@ import jsonschema_rs
 
 from .errors import Issue, shorten
 
-
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 KINDS = ("document", "item")
 
