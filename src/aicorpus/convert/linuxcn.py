@@ -109,6 +109,7 @@ def convert(raw: Raw) -> Draft:
             item.links += [link(l["text"].removeprefix("消息来源：").removeprefix("消息来源:"), l["url"], "source") for l in r.links]
         elif b.kind == "blockquote" and r.text.startswith("老王点评"):
             item.commentary = re.sub(r"^老王点评[：:]\s*", "", r.text)
+            item.links += r.links  # a comment may cite an earlier post
         elif b.kind == "paragraph" and _CREDIT.match(b.source.strip()):
             item.captions.append(r.text.strip("（）"))
         else:
