@@ -39,7 +39,7 @@ DOCUMENT_FEATURES = Features(
 
 ITEM_FEATURES = Features(
     {
-        "id": _S, "document_id": _S, "position": _I, "section": _S, "kicker": _S, "subtitle": _S, "title": _S,
+        "id": _S, "document_id": _S, "format": _S, "source": _S, "published": _S, "position": _I, "section": _S, "kicker": _S, "subtitle": _S, "title": _S,
         "text": _S, "links": List(LINK), "images": List(IMAGE), "captions": List(_S), "commentary": _S,
         "questions": List(_S), "line_start": _I, "line_end": _I, "raw_start": _I, "raw_end": _I,
         # hand labels (null label_version: not labeled yet)

@@ -210,6 +210,10 @@ def cross_issues(documents: Iterable[Located], items: Iterable[Located], *, comp
         if complete and d.get("n_items") != len(own):
             issues.append(Issue(loc.file, "item-count", f"document {d.get('id')} says n_items={d.get('n_items')} but has {len(own)} items",
                                 line=loc.line, json_path="$.n_items", hint="n_items must equal the number of the document's items"))
+        for key in ("format", "source", "published"):
+            if any(it.get(key) != d.get(key) for it in own):
+                issues.append(Issue(loc.file, "item-document-mismatch", f"items of document {d.get('id')} give another {key} than the document",
+                                    line=loc.line, json_path=f"$.{key}", value=shorten(d.get(key)), hint=f"an item's {key} is its document's"))
         if complete and sorted(it.get("position") for it in own) != list(range(len(own))):
             issues.append(Issue(loc.file, "positions", f"items of document {d.get('id')} do not have positions 0..{len(own) - 1}",
                                 line=loc.line, json_path="$.position", hint="positions number a document's items from 0 without gaps"))

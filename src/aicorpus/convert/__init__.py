@@ -1,7 +1,7 @@
 """Converters, one module per source format, and the sniffer that picks one.
 
 >>> sorted(FORMATS)
-['digest', 'jekyll', 'linuxcn', 'plaintext', 'wechat']
+['aidaily', 'digest', 'jekyll', 'linuxcn', 'plaintext', 'wechat']
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from types import ModuleType
 from ..errors import AicorpusError, Issue
 from ..frontmatter import has_front_matter
 from ..sources import Raw
-from . import digest, jekyll, linuxcn, plaintext, wechat
+from . import aidaily, digest, jekyll, linuxcn, plaintext, wechat
 from .base import Draft
 
-FORMATS: dict[str, ModuleType] = {m.__name__.rsplit(".", 1)[1]: m for m in (linuxcn, wechat, jekyll, digest, plaintext)}
+FORMATS: dict[str, ModuleType] = {m.__name__.rsplit(".", 1)[1]: m for m in (linuxcn, aidaily, wechat, jekyll, digest, plaintext)}
 
 _MARKUP = re.compile(r"^(#{1,6} |> |[-*] |!\[|\[[^\]]+\]\()", re.M)
 
@@ -32,6 +32,8 @@ def sniff(raw: Raw) -> str:
         fm = raw.front_matter.data  # raises the precise YAML error, if any
         if re.match(r"/article-\d+", str(fm.get("permalink", ""))) or "硬核观察" in (str(fm.get("category")), str(fm.get("categories"))):
             return "linuxcn"
+        if "layout" in fm and re.search(r"^>\s*[💡🔍]|^#{2,3}\s+(?:\d+\.\s|.*GitHub Trending)", text, re.M):
+            return "aidaily"  # the AI daily's comments and numbered stories; the weekly digest has neither
         if "layout" in fm and re.search(r"^####\s", text, re.M):
             return "jekyll"
     if re.search(r"要点解析", text) and re.search(r"^###\s", text, re.M):

@@ -162,6 +162,9 @@ def to_records(raw: Raw, draft: Draft) -> tuple[dict, list[dict]]:
             {
                 "id": item_id(doc_id, story_key(it.title, it.text), taken),
                 "document_id": doc_id,
+                "format": draft.format,
+                "source": draft.source,
+                "published": draft.published,
                 "position": position,
                 "section": it.section,
                 "kicker": it.kicker,
