@@ -10,14 +10,17 @@ Layouts seen, oldest first:
 * a ``## 📰 AI 新闻精选`` section of ``### N. title`` stories (text, a
   ``**核心要点：**`` bullet list, a ``> 💡`` comment), a ``## 🔥 GitHub Trending
   热榜`` section of ``### N. owner/repo ⭐ stars`` entries (stats lines, a
-  description, a ``> 🔍 **分析**：``, ``**简析：**`` or plain ``>`` comment), a
+  description, a ``> 🔍 **分析**：``, ``**简析：**`` or plain ``>`` comment) or a
+  table of one row per project, a
   ``## 📊 今日观察`` essay and a closing line naming the generator.
 
 What each part becomes:
 
 * a news story is an item; its comment (💡, 我的看法) is ``commentary``; its
   bullets stay in ``text`` (they restate the story's facts, which claims cite);
-* a trending entry is an item in its section (``GitHub Trending 热榜``): it is a
+* a trending entry (a ``###`` heading or a table row) is an item in its section
+  (``GitHub Trending 热榜``), titled by the project, its figures (stars, today's
+  gain, language) in ``subtitle``, its description in ``text``: it is a
   self-contained entry on one named project with its own comment, the shape of
   a news item, and its tooling stories are part of what the daily reports;
   filter on ``section`` to keep news only;
@@ -51,6 +54,8 @@ _GENERATED = re.compile(r"由\s*(?P<name>[^\s🤖，,|]+?)\s*(?:🤖\s*)?自动�
 _UPDATED = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})\s*(?:CST|\(UTC\+8\)|（UTC\+8）)")
 _SERIES = re.compile(r"AI\s*(?:日报|资讯)")
 _RANK = {"排名", "#", "No.", "Rank", ""}
+_DESCRIPTIVE = {"描述", "简介", "说明", "介绍", "项目简介", "项目描述", "Description", "description"}
+_STAT = re.compile(r"^\s*\*\*(?P<label>[^*]{1,16}?)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])\s*(?P<value>.*)$")
 _TABLE_ROW = re.compile(r"\s*\|.*\|\s*(?:\n|$)")  # a Markdown table's first row (tables arrive as paragraphs)
 _QUICK_TITLE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*(?P<title>[^*]+?)\*\*\s*[：:]")
 _CONSUMED = {"title": "title", "date": "published", "tags": "tags", "categories": "metadata.category",
@@ -165,6 +170,8 @@ def convert(raw: Raw) -> Draft:
         elif commenting or (b.kind == "paragraph" and _COMMENT_LABEL.match(r.text)):
             commenting = True
             _add_comment(item, _comment(r.text))
+        elif kind == "trending" and b.kind == "paragraph":
+            _entry_lines(item, b.source)
         else:
             item.add_text(r.text)
             item.links += r.links
@@ -175,10 +182,42 @@ def convert(raw: Raw) -> Draft:
 
 
 def _start(draft: Draft, heading: Rendered, line: int, section: str | None) -> ItemDraft:
-    item = ItemDraft(line, line, title=_title(heading.text), section=section,
+    title, _, stars = _title(heading.text).partition("⭐")
+    item = ItemDraft(line, line, title=title.strip() or None, section=section, subtitle=f"⭐ {stars.strip()}" if stars.strip() else None,
                      links=[link(l["text"], l["url"], "source") for l in heading.links])
     draft.items.append(item)
     return item
+
+
+def _is_stat(label: str, value: str) -> bool:
+    """A trending entry's figure (stars, today's gain, language ...), as opposed to its description.
+
+    >>> _is_stat("今日新增", "6,485+"), _is_stat("语言", "Python"), _is_stat("描述", "AI 记忆引擎"), _is_stat("简介", "-")
+    (True, True, False, False)
+    """
+    return label not in _DESCRIPTIVE and len(value) <= 30
+
+
+def _add_stat(item: ItemDraft, line: str) -> None:
+    item.subtitle = f"{item.subtitle}\n{line}" if item.subtitle else line
+
+
+def _entry_lines(item: ItemDraft, source: str) -> None:
+    """A paragraph of a trending entry: ``**label：** figure`` lines go to ``subtitle``, the rest to ``text``.
+
+    The figures (stars, today's gain, language) are the entry's data line, like a subtitle under its
+    headline; keeping them out of the text keeps them out of the near-duplicate comparison, where the
+    same ``N/A``s would make unrelated short entries look alike.
+    """
+    for line in source.split("\n"):
+        r = render(line)
+        m = _STAT.match(line)
+        if m and _is_stat(_LEAD.sub("", render(m.group("label")).text), render(m.group("value")).text):
+            _add_stat(item, r.text)
+        else:
+            item.add_text(r.text)
+        item.links += r.links
+        item.images += r.images
 
 
 def _quick(raw: Raw, first: int, last: int, section: str | None) -> ItemDraft:
@@ -200,7 +239,8 @@ def _table(raw: Raw, first: int, last: int, section: str | None) -> list[ItemDra
     """A trending table, one row per project: each row is an item like a ``###`` entry.
 
     Its title is the project (the first cell after the rank, with its link); the
-    other cells become ``header：value`` lines of the text, so that a row reads on its own.
+    other cells become ``header：value`` lines, of the subtitle for figures (stars,
+    today's gain) and of the text for the description, as for a ``###`` entry.
     """
     rows = [(n, _cells(raw.lines[n - 1])) for n in range(first, last + 1) if raw.lines[n - 1].strip()]
     header = [_LEAD.sub("", render(c).text) for c in rows[0][1]]
@@ -215,6 +255,8 @@ def _table(raw: Raw, first: int, last: int, section: str | None) -> list[ItemDra
                 continue
             if item.title is None:  # the project: the row's first cell after the rank
                 item.title, item.links = r.text, [link(l["text"], l["url"], "source") for l in r.links]
+            elif name and _is_stat(name, r.text) and name not in _DESCRIPTIVE:
+                _add_stat(item, f"{name}：{r.text}")
             else:
                 item.add_text(f"{name}：{r.text}" if name else r.text)
                 item.links += r.links

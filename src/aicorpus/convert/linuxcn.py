@@ -6,7 +6,7 @@ Each story: an illustration just above its heading, the text, a blockquote
 ``categories:`` for ``category:``, ``### #1 title`` numbering, a
 ``*（插图：...）*`` credit line under the text, a closing ``### 回音`` section
 of follow-up bullets (each bullet a story), ❶❷❸ or ``?`` (a lost emoji) as
-highlight markers.
+highlight markers, an empty ``###`` line before a story's heading.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def convert(raw: Raw) -> Draft:
     for b, r in zip(parsed, rendered):
         if b.kind == "heading" and b.level <= 3:
             heading = _NUMBERED.sub("", r.text)
+            if not heading:  # a stray "### " with nothing after it (16355): no story starts here
+                continue
             if heading == "回音":  # follow-ups: each bullet is a story of its own
                 section, item = heading, None
                 continue
