@@ -37,9 +37,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-#: Cosine similarity at or above which two items are the same story; chosen by
-#: reading the ranked pairs of the seed corpus (build-report.json lists them).
-THRESHOLD = 0.2
+#: Cosine similarity at or above which two items are the same story (or its follow-up); chosen by reading
+#: pairs of the 1,791-item corpus of release 0.2.0, band by band: most pairs under 0.3 are different stories on
+#: one topic (two Firefox stories, two chips), and single linkage chained them into one cluster of 413 items
+#: at 0.2 (161 at 0.22); from 0.28 up the largest cluster stays at 14 or 15 items. Pairs from 0.3 to 0.4 are
+#: mostly one story retold or followed up (the same trending project, Bcachefs's merge saga), which a split
+#: must keep together. (0.2 was chosen on the five seed documents alone.)
+THRESHOLD = 0.3
 BLOCK_TERMS = 16  # an item is compared with the items that share one of its 16 heaviest terms ...
 POSTING_CAP = 64  # ... unless more than 64 items have that term among theirs (a term this common tells little)
 N_FEATURES = 2**22  # hashed term ids: 4M buckets keep collisions rare (a test counts them) and the frequency table at 16 MB
