@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from aicorpus.build import build, convert_file
+from aicorpus.manifest import MANIFEST, POPULATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -21,10 +23,16 @@ def seeds() -> dict:
 
 
 def copy_project(dest: Path, raw_files: list[Path] | None = None) -> Path:
-    """A minimal project folder (raw/ + schema/) in ``dest`` for building in isolation."""
+    """A minimal project folder (raw/ with its manifest rows, labels/, the docs) in ``dest`` for building in isolation."""
     (dest / "raw").mkdir(parents=True)
+    rows = {json.loads(line)["raw_path"]: line for line in (ROOT / MANIFEST).read_text(encoding="utf-8").splitlines()}
+    manifest = []
     for p in raw_files if raw_files is not None else SEEDS.values():
         shutil.copy(p, dest / "raw" / p.name)
+        if f"raw/{p.name}" in rows:
+            manifest.append(rows[f"raw/{p.name}"] + "\n")
+    (dest / MANIFEST).write_text("".join(manifest), encoding="utf-8")
+    shutil.copy(ROOT / POPULATIONS, dest / POPULATIONS)
     for doc in ("README.md", "DATASHEET.md"):
         if (ROOT / doc).exists():
             shutil.copy(ROOT / doc, dest / doc)
