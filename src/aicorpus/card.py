@@ -29,7 +29,7 @@ RESULTS = "results"
 FIELD_DOCS = {
     "documents": {
         "id": "`linuxcn-<article id>`, else `<format>-<first 12 hex of the raw file's sha256>`",
-        "format": "converter that read the file: linuxcn, wechat, jekyll, digest, plaintext",
+        "format": "converter that read the file: linuxcn, aidaily, wechat, jekyll, digest, plaintext",
         "source": "publisher or site as the document names it; `unknown` where it does not",
         "title": "document title; null where the source has none",
         "authors": "authors as the source gives them",
@@ -49,10 +49,13 @@ FIELD_DOCS = {
     "items": {
         "id": "`<document id>-<first 8 hex of sha256 of the story key>` (title letters and digits, else the opening words)",
         "document_id": "the document the item belongs to",
+        "format": "its document's format (as in documents), so that items can be sliced without a join",
+        "source": "its document's publisher (as in documents)",
+        "published": "its document's publication date (as in documents); null where the document gives none",
         "position": "0-based position of the item in its document",
         "section": "section heading the item sits under (day, column, 回音 ...)",
         "kicker": "short label before the headline (WeChat `kicker：headline`)",
-        "subtitle": "line under the headline (WeChat)",
+        "subtitle": "line under the headline (WeChat); a trending entry's figures (stars, today's gain, language) in the AI daily",
         "title": "headline; null where the source has none (plain text)",
         "text": "cleaned text of the story",
         "links": "links with anchor text, URL and role (source, fulltext, related, inline)",
@@ -78,6 +81,7 @@ def generate(root: Path, stats: "Stats", report: dict, staging: Path) -> dict[st
     """
     s = stats.result(report)
     blocks = render_blocks(s, results_table(root))
+    blocks["provenance"] = provenance(root)
     out: dict[str, bytes] = {}
     for name in (README, DATASHEET):
         path = Path(root) / name
@@ -208,6 +212,46 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     )
     return {"composition": composition, "coverage": coverage, "near-duplicates": near, "labels": labels,
             "summary": summary, "fields": fields, "results": results}
+
+
+def provenance(root: Path) -> str:
+    """Where the raw files came from, generated from raw/MANIFEST.jsonl and raw/POPULATIONS.json."""
+    from .manifest import MANIFEST, POPULATIONS, read_manifest, read_populations
+
+    rows, _ = read_manifest(root)
+    populations = read_populations(root)
+    if not rows:
+        return f"(no source manifest: {MANIFEST} is missing)"
+    by_pop: dict[str, list[dict]] = {}
+    for row in rows:
+        by_pop.setdefault(row["population"], []).append(row)
+    table = []
+    for pid, members in by_pop.items():
+        pop = populations.get(pid, {})
+        repos = sorted({f"{r['repository']}" for r in members if r["repository"]})
+        commits = {r["commit"][:12] for r in members if r["commit"]}
+        read = sorted({r["retrieved"] for r in members if r["retrieved"]})
+        licences = Counter(r["licence"] for r in members)
+        table.append([pop.get("name", pid), pop.get("publisher", ""), len(members),
+                      ", ".join(repos) + (f" ({len(commits)} commit{'s' if len(commits) != 1 else ''})" if commits else "") or "not recorded",
+                      "; ".join(f"{lic} ({n} file{'s' if n > 1 else ''})" if len(licences) > 1 else lic for lic, n in sorted(licences.items())),
+                      " to ".join(sorted({read[0], read[-1]})) if read else "not recorded"])
+    parts = [_table(["population", "publisher", "raw files", "read from", "licence as the source states it", "read on"], table)]
+    for pid, pop in populations.items():
+        line = f"- **{pop['name']}** ({len(by_pop.get(pid, []))} files): {pop['selection']}"
+        for ex in pop.get("excluded", []):
+            line += f" Excluded: {len(ex['ids'])} ids ({', '.join(map(str, ex['ids']))}). {ex['reason']}"
+        parts.append(line)
+    reported = [r for r in rows if r["total_chars"] is not None]
+    differ = [r for r in reported if r["total_chars"] != r["chars"]]
+    check = (f"Saved character counts: {len(reported) - len(differ)} of the {len(reported)} files whose source reported a count "
+             f"match it exactly" + ("." if not differ else f"; {len(differ)} differ, each explained in its row's note:"))
+    parts.append(check + ("" if not differ else "\n\n" + "\n".join(f"- `{r['raw_path']}`: {r['note']}" for r in differ)))
+    parts.append(f"Every raw file has a row in `{MANIFEST}` (repository, path, commit, licence, retrieval day, reported and saved "
+                 f"character counts, size and sha256); the build's tests check each file against its row, and "
+                 f"`python scripts/fetch_sources.py` re-creates `raw/` from the manifest where a network exists. "
+                 f"How each population was chosen is in `{POPULATIONS}`.")
+    return "\n\n".join(parts)
 
 
 def _type(feature) -> str:

@@ -38,8 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--no-cache", action="store_true", help="convert every document again and rebuild even if nothing changed")
 
-    p = sub.add_parser("check", help="exit 1 when splits/ is stale against raw/ and the code")
+    p = sub.add_parser("check", help="exit 1 when splits/ is stale, a raw file is rejected or not in the manifest")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    p.add_argument("--release", action="store_true",
+                   help="also fail while any item is unlabeled or a committed result was computed on other data")
+
+    p = sub.add_parser("diff", help="what changed between two builds: items added, removed, moved, relabeled")
+    p.add_argument("old", help="the earlier build: a project or splits/ folder, or git:REF (e.g. git:v0.1.0)")
+    p.add_argument("new", nargs="?", default=".", help="the later build (default: .)")
+    p.add_argument("--json", action="store_true", help="print the changes as JSON")
 
     p = sub.add_parser("bench", help="benchmark: score predictions against the hand labels")
     bench = p.add_subparsers(dest="bench_command", required=True)
@@ -54,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "bench": _bench}[args.command](args)
+    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "diff": _diff, "bench": _bench}[args.command](args)
 
 
 def _convert(args) -> int:
@@ -135,11 +142,25 @@ def _bench(args) -> int:
 
 
 def _check(args) -> int:
-    stale = build_mod.check(args.root)
-    if stale:
-        print("stale: " + ", ".join(stale) + "\nrun `aicorpus build` and commit the result", file=sys.stderr)
+    result = build_mod.check(args.root)
+    problems = result.problems(release=args.release)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not args.release:
+        for line in result.notes():
+            print(f"note: {line}")
+    if problems:
+        print(f"{len(problems)} problems; run `aicorpus build`, fix what is named above, and commit the result", file=sys.stderr)
         return 1
-    print("splits/ is up to date")
+    print("splits/ is up to date" + (" and ready for release" if args.release else ""))
+    return 0
+
+
+def _diff(args) -> int:
+    from .diff import diff, render, snapshot
+
+    changes = diff(snapshot(args.old), snapshot(args.new))
+    print(json.dumps(changes, ensure_ascii=False, indent=2) if args.json else render(changes, args.old, args.new), end="" if not args.json else "\n")
     return 0
 
 
