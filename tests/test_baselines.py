@@ -74,3 +74,34 @@ def test_committed_results_reproduce(items, monkeypatch, tmp_path):
             for protocol in ("fixed_split", "grouped_cv"):
                 assert fresh["protocols"][protocol]["headline"] == committed["protocols"][protocol]["headline"], (task, name, protocol)
                 assert fresh["protocols"][protocol]["ci"] == committed["protocols"][protocol]["ci"]
+
+
+def test_results_are_stale_when_labels_clusters_or_code_change(built, tmp_path, monkeypatch):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(built, root)
+    items = runner.labeled_items(root)
+    result = json.loads((ROOT / "results" / "topics" / "prior.json").read_text(encoding="utf-8"))
+    result.update(data_sha256=runner.fingerprint(items, runner._groups(root, [r["id"] for r in items])),
+                  code_sha256=runner.code_fingerprint())
+    (root / "results" / "topics").mkdir(parents=True)
+    (root / "results" / "topics" / "x.json").write_text(json.dumps(result), encoding="utf-8")
+    assert runner.stale_results(root) == []
+
+    clusters = root / "splits" / "near-duplicates.jsonl"
+    kept = clusters.read_text(encoding="utf-8")
+    clusters.write_text("", encoding="utf-8")  # no clusters: other cross-validation groups
+    assert runner.stale_results(root) == ["results/topics/x.json"]
+    clusters.write_text(kept, encoding="utf-8")
+
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "other code")
+    assert runner.stale_results(root) == ["results/topics/x.json"]
+    monkeypatch.undo()
+
+    label = root / "labels" / "linuxcn-15754.jsonl"
+    label.write_text(label.read_text(encoding="utf-8").replace('"generative_media"', '"safety_ethics"', 1), encoding="utf-8")
+    from aicorpus.build import build
+
+    build(root)
+    assert runner.stale_results(root) == ["results/topics/x.json"]

@@ -50,10 +50,20 @@ def labeled_items(root: Path) -> list[dict]:
     return sorted(out, key=lambda r: r["id"])
 
 
-def fingerprint(items: list[dict]) -> str:
-    """sha256 of what a result depends on in the data: ids, splits, texts and labels."""
-    canon = json.dumps([[r["id"], r["split"], r["title"], r["text"], r["topics"], r["claims"]] for r in items], ensure_ascii=False, sort_keys=True)
+def fingerprint(items: list[dict], groups: list[int]) -> str:
+    """sha256 of what a result depends on in the data: ids, splits, texts, labels and the cross-validation groups."""
+    canon = json.dumps([[r["id"], r["split"], r["title"], r["text"], r["topics"], r["claims"], g] for r, g in zip(items, groups)],
+                       ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sha256 of the code a result depends on: the benchmark package and the quantity normaliser its baselines use."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted((package / "bench").glob("*.py")) + [package / "quantities.py", package / "labels.py"]:
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def _groups(root: Path, ids: list[str]) -> list[int]:
@@ -92,8 +102,9 @@ def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
     fixed = score(task, predictions, "test", root, seed=SEED)
 
     ids = [r["id"] for r in items]
+    groups = _groups(root, ids)
     oof: list = [None] * len(items)
-    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(ids, groups=_groups(root, ids)):
+    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(ids, groups=groups):
         fold_model = factory().fit([items[k] for k in train_idx], [items[k][task] for k in train_idx])
         for k, p in zip(test_idx, fold_model.predict([items[k] for k in test_idx])):
             oof[k] = p
@@ -112,7 +123,8 @@ def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
         "params": model.get_params(),
         "seed": SEED,
         "protocols": protocols,
-        "data_sha256": fingerprint(items),
+        "data_sha256": fingerprint(items, groups),
+        "code_sha256": code_fingerprint(),
         "environment": _environment(),
     }
 
@@ -148,10 +160,17 @@ def run_all(root: Path = Path(".")) -> list[Path]:
 
 
 def stale_results(root: Path = Path(".")) -> list[str]:
-    """Result files computed on other data than the current labels and items."""
+    """Result files computed on other data (items, labels, splits, clusters) or other benchmark code than now."""
     root = Path(root)
     paths = sorted((root / RESULTS).glob("*/*.json"))
     if not paths:
         return []
-    current = fingerprint(labeled_items(root))
-    return [p.relative_to(root).as_posix() for p in paths if json.loads(p.read_text(encoding="utf-8")).get("data_sha256") != current]
+    items = labeled_items(root)
+    current = fingerprint(items, _groups(root, [r["id"] for r in items]))
+    code = code_fingerprint()
+    stale = []
+    for p in paths:
+        result = json.loads(p.read_text(encoding="utf-8"))
+        if result.get("data_sha256") != current or result.get("code_sha256") != code:
+            stale.append(p.relative_to(root).as_posix())
+    return stale
