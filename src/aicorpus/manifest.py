@@ -31,9 +31,14 @@ def read_manifest(root: Path) -> tuple[list[dict], list[Issue]]:
     >>> rows, issues = read_manifest(root); rows, sorted({i.rule for i in issues})
     ([], ['required', 'type'])
     """
+    return read_manifest_file(Path(root) / MANIFEST, MANIFEST)
+
+
+def read_manifest_file(path: Path, name: str | None = None) -> tuple[list[dict], list[Issue]]:
+    """Rows of one manifest file (named ``name`` in issues), each checked against ``schema/manifest.schema.json``."""
     from .validate import schema_issues
 
-    path = Path(root) / MANIFEST
+    name = name or path.as_posix()
     if not path.exists():
         return [], []
     rows, issues = [], []
@@ -43,9 +48,9 @@ def read_manifest(root: Path) -> tuple[list[dict], list[Issue]]:
         try:
             row = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
-            issues.append(Issue(MANIFEST, "invalid-json", f"not valid JSON: {exc}", line=n, hint="one JSON object per line"))
+            issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc}", line=n, hint="one JSON object per line"))
             continue
-        found = schema_issues("manifest", row, file=MANIFEST, line=n)
+        found = schema_issues("manifest", row, file=name, line=n)
         issues += found
         if not found:
             rows.append({**row, "_line": n})
@@ -119,8 +124,8 @@ RAW_HOST = "https://raw.githubusercontent.com"
 def source_url(row: dict, base_url: str = RAW_HOST) -> str | None:
     """The address a row's bytes can be downloaded from, or None where no source is recorded.
 
-    >>> source_url({"repository": "Linux-CN/archive", "commit": "ab" * 20, "source_path": "content/2023/01/15431.md"})[:60]
-    'https://raw.githubusercontent.com/Linux-CN/archive/abababab'
+    >>> source_url({"repository": "Linux-CN/archive", "commit": "ab" * 20, "source_path": "content/2023/01/15431.md"})[-40:]
+    'bababababababab/content/2023/01/15431.md'
     """
     if not (row.get("repository") and row.get("commit") and row.get("source_path")):
         return None

@@ -228,6 +228,7 @@ def cross_issues(documents: Iterable[Located], items: Iterable[Located], *, comp
 # Validating contributed files: raw documents and record JSONL files.
 
 RECORD_SUFFIXES = (".jsonl", ".ndjson")
+MANIFEST_NAME = "MANIFEST.jsonl"  # raw/'s source manifest (aicorpus.manifest), not a record file
 MAX_LINE_CHARS = 1_000_000
 
 
@@ -271,6 +272,11 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
     label_paths: list[Path] = []
     for path in _expand(paths):
         report.files += 1
+        if path.name == MANIFEST_NAME:  # the source manifest: its rows, against schema/manifest.schema.json
+            from .manifest import read_manifest_file
+
+            report.issues += read_manifest_file(path)[1]
+            continue
         if path.suffix in RECORD_SUFFIXES and _is_label_file(path):
             label_paths.append(path)
             continue
@@ -384,7 +390,8 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def _is_doc(path: Path) -> bool:
-    return path.name.lower() == "readme.md" or (path.parent.name == "labels" and path.suffix not in RECORD_SUFFIXES)
+    return (path.name.lower() == "readme.md" or path.name == "POPULATIONS.json"
+            or (path.parent.name == "labels" and path.suffix not in RECORD_SUFFIXES))
 
 
 def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]], list[Issue]]:

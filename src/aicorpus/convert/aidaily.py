@@ -99,8 +99,8 @@ def convert(raw: Raw) -> Draft:
     >>> d = convert(read_raw(Path("raw/ai-daily/2026-04-10-ai-daily-news.md")))
     >>> d.published, d.authors, d.items[0].section, d.items[0].title
     ('2026-04-10', ['Javis'], 'AI 新闻精选', 'Anthropic 与 Google/Broadcom 签署数十亿美元 TPU 基础设施协议')
-    >>> d.items[5].section, d.items[5].title, d.items[5].commentary[:9]
-    ('GitHub Trending 热榜', 'NousResearch/hermes-agent ⭐ 44,567', '6000+ 星的日增量')
+    >>> d.items[5].section, d.items[5].title, d.items[5].subtitle.split("\\n")[0]
+    ('GitHub Trending 热榜', 'NousResearch/hermes-agent', '⭐ 44,567')
     """
     fm = raw.front_matter
     data = fm.data
