@@ -173,3 +173,11 @@ def test_release_check_wants_every_item_labeled(built, tmp_path):
     assert result.problems() == []  # an unlabeled item is a valid item
     assert result.unlabeled == 1 and any("1 of 55 items are not labeled" in n for n in result.notes())
     assert [p for p in result.problems(release=True) if p.startswith("unlabeled:")] == ["unlabeled: 1 of 55 items have no hand label yet (labels/GUIDELINES.md)"]
+
+
+def test_no_cluster_swallows_the_corpus():
+    """Single linkage chains related stories: the threshold must keep clusters to stories, not topics."""
+    report = json.loads((ROOT / "splits" / "build-report.json").read_text(encoding="utf-8"))
+    nd = report["near_duplicates"]
+    assert 0 < nd["largest_cluster"] <= 0.02 * report["items"]
+    assert nd["clusters_across_formats"] > 0  # the same story told by two sources is found

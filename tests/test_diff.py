@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from aicorpus.build import build
 from aicorpus.cli import main
 from aicorpus.diff import diff, render, snapshot
@@ -45,3 +47,22 @@ def test_diff_command_reports_a_moved_item(built, tmp_path, capsys):
     assert main(["diff", str(built), str(moved)]) == 0
     out = capsys.readouterr().out
     assert f"- `{item}`: {old_split} → {new_split}" in out and "1 moved" in out
+
+
+def test_the_changelog_shows_what_diff_prints_for_the_latest_release():
+    """DATA_CHANGELOG.md's figures for the latest release are the command's output, not typed by hand."""
+    import re
+    import subprocess
+
+    from conftest import ROOT
+
+    text = (ROOT / "DATA_CHANGELOG.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- BEGIN DIFF: (\S+) git:(\w+) -->\n(.*?)<!-- END DIFF: \1 -->", text, re.S)
+    assert m, "the latest release's diff block"
+    version, base, block = m.groups()
+    from aicorpus import __version__
+
+    assert version == __version__
+    if subprocess.run(["git", "cat-file", "-e", base], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip(f"the previous release's commit {base} is not in this clone (a shallow checkout)")
+    assert block == render(diff(snapshot(f"git:{base}"), snapshot(ROOT)), f"git:{base}", ".")

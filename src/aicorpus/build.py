@@ -539,6 +539,8 @@ def _report(spooled: _Spooled, stats: card.Stats, groups, n_pairs: int, listed, 
             "closest_below_threshold": [{"a": a, "b": b, "cosine": v, "a_title": title[a], "b_title": title[b]} for a, b, v in below],
             "n_clusters": len(groups),
             "items_in_clusters": sum(len(c) for c in groups),
+            "largest_cluster": max(map(len, groups), default=0),
+            "clusters_across_formats": sum(len({i.split("-", 1)[0] for i in c}) > 1 for c in groups),  # ids start with the format
             "clusters_file": f"{OUT_DIR}/{CLUSTERS}",
             "clusters_spanning_splits": conflicts,
         },

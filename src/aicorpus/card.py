@@ -109,10 +109,14 @@ class Stats:
 
     def add_document(self, doc: dict) -> None:
         self.documents += 1
-        row = self.by_format.setdefault(doc["format"], {"source": doc["source"], "documents": 0, "items": 0, **{s: 0 for s in SPLITS}, "characters": 0})
+        row = self.by_format.setdefault(doc["format"], {"source": doc["source"], "documents": 0, "items": 0, **{s: 0 for s in SPLITS}, "characters": 0,
+                                                       "first": None, "last": None})
         row["documents"] += 1
         if doc["published"]:
-            self.dates.append(doc["published"][:10])
+            day = doc["published"][:10]
+            self.dates.append(day)
+            row["first"] = min(row["first"] or day, day)
+            row["last"] = max(row["last"] or day, day)
         self.months[(doc["format"], (doc["published"] or "undated")[:7])] += 1
 
     def add_item(self, row: dict, fmt: str, split: str) -> None:
@@ -165,11 +169,13 @@ def _table(header: list[str], rows: list[list]) -> str:
 def render_blocks(s: dict, results: str) -> dict[str, str]:
     """Markdown for every generated block, by marker name."""
     en = {t["id"]: t["name_en"] for t in taxonomy()["topics"]}
-    fmt_rows = [[f, r["source"], r["documents"], r["items"], *(r[x] for x in SPLITS), r["characters"]] for f, r in s["by_format"].items()]
-    fmt_rows.append(["**all**", "", s["documents"], s["items"], *(s["items_per_split"][x] for x in SPLITS), sum(r["characters"] for r in s["by_format"].values())])
+    fmt_rows = [[f, r["source"], r["documents"], r["items"], *(r[x] for x in SPLITS), r["characters"],
+                 f"{r['first']} to {r['last']}" if r["first"] else "undated"] for f, r in s["by_format"].items()]
     d = s["dates"]
+    fmt_rows.append(["**all**", "", s["documents"], s["items"], *(s["items_per_split"][x] for x in SPLITS),
+                     sum(r["characters"] for r in s["by_format"].values()), f"{d['first']} to {d['last']}"])
     composition = "\n\n".join([
-        _table(["format", "source", "documents", "items", *SPLITS, "item characters"], fmt_rows),
+        _table(["format", "source", "documents", "items", *SPLITS, "item characters", "published"], fmt_rows),
         f"Publication dates run from {d['first']} to {d['last']}; {d['undated']} documents give no date (published is null).",
         f"![Documents per source and month]({PLOTS}/documents_per_month.png)",
     ])
@@ -183,7 +189,8 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     near = "\n\n".join([
         f"Method: {nd['method']}; pairs at or above {nd['threshold']} are near-duplicates; clusters are their connected components "
         f"and always share a split. {nd['n_pairs']} pairs; {nd['n_clusters']} clusters of more than one item holding "
-        f"{nd['items_in_clusters']} items (listed in `{nd['clusters_file']}`); {len(nd['clusters_spanning_splits'])} clusters span splits.",
+        f"{nd['items_in_clusters']} items (listed in `{nd['clusters_file']}`), the largest of {nd['largest_cluster']} items; "
+        f"{nd['clusters_across_formats']} clusters join items of different source formats; {len(nd['clusters_spanning_splits'])} clusters span splits.",
         f"Pairs at or above the threshold{' (the closest ' + str(len(nd['pairs'])) + ')' if len(nd['pairs']) < nd['n_pairs'] else ''}:",
         _table(["item a", "item b", "cosine", "title a", "title b"], pairs) if pairs else "(none)",
         "Closest compared pairs below the threshold (only items that share a heavy term are compared):",
