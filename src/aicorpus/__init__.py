@@ -16,6 +16,6 @@ Data flows one way, one module per step:
 normalises numbers for claims.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 #: The day this version of the dataset was first published (Croissant ``datePublished``).
-RELEASE_DATE = "2026-11-25"
+RELEASE_DATE = "2026-12-02"
