@@ -55,6 +55,7 @@ ITEM = {"id": "plaintext-000000000000-00000000", "text": "xAI开源了Grok-1。�
         (label(ITEM["id"], claim={"unit": "parameters"}), "unit-without-number", "$.claims[0].unit"),
         (label(ITEM["id"], topics=["non_ai_tech", "open_source"]), "exclusive-topic", "$.topics"),
         (label(ITEM["id"], guideline_version="0.9"), "guideline-version", "$.guideline_version"),
+        (label(ITEM["id"], claims_labeled=False), "claims-not-labeled", "$.claims_labeled"),
     ],
 )
 def test_cross_checks_name_the_rule_and_field(record, rule, path):

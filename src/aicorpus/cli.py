@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("new", nargs="?", default=".", help="the later build (default: .)")
     p.add_argument("--json", action="store_true", help="print the changes as JSON")
 
+    p = sub.add_parser("agree", help="agreement of two annotators' label files on the items both label (kappa, Jaccard, claim F1)")
+    p.add_argument("labels_a", type=Path, help="label file (JSONL) of annotator a")
+    p.add_argument("labels_b", type=Path, help="label file (JSONL) of annotator b")
+    p.add_argument("--json", action="store_true", help="print every figure as one JSON object")
+
     p = sub.add_parser("bench", help="benchmark: score predictions against the hand labels")
     bench = p.add_subparsers(dest="bench_command", required=True)
     q = bench.add_parser("score", help="score a prediction file (JSONL) on one split")
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "diff": _diff, "bench": _bench}[args.command](args)
+    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "diff": _diff, "agree": _agree, "bench": _bench}[args.command](args)
 
 
 def _convert(args) -> int:
@@ -153,6 +158,19 @@ def _check(args) -> int:
         print(f"{len(problems)} problems; run `aicorpus build`, fix what is named above, and commit the result", file=sys.stderr)
         return 1
     print("splits/ is up to date" + (" and ready for release" if args.release else ""))
+    return 0
+
+
+def _agree(args) -> int:
+    from .bench.agreement import agreement_files, format_agreement
+    from .errors import AicorpusError
+
+    try:
+        result = agreement_files(args.labels_a, args.labels_b)
+    except AicorpusError as exc:
+        print(f"Error: {exc.issue.format()}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_agreement(result))
     return 0
 
 

@@ -108,6 +108,9 @@ def label_issues(labels: Iterable[Located], items: dict[str, dict], *, version: 
         if "non_ai_tech" in lab["topics"] and len(lab["topics"]) > 1:
             issues.append(Issue(loc.file, "exclusive-topic", "non_ai_tech stands alone", line=loc.line, json_path="$.topics",
                                 hint="an item with any AI topic is not non_ai_tech (guideline 1.3)"))
+        if lab.get("claims_labeled") is False and lab["claims"]:
+            issues.append(Issue(loc.file, "claims-not-labeled", "the label says its claims were not labelled, but it lists claims", line=loc.line,
+                                json_path="$.claims_labeled", hint="set claims_labeled to true, or remove the claims"))
         text = item["text"]
         for k, c in enumerate(lab["claims"]):
             path = f"$.claims[{k}]"
