@@ -29,6 +29,55 @@ def test_taxonomy_is_well_formed_and_matches_the_schema(items):
             assert ex["item_id"] in items, ex  # examples are real items of the corpus
 
 
+def _split_items(split: str) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(ROOT / "splits" / "items" / f"{split}-00000-of-00001.parquet", columns=["id", "title", "text"]).to_pylist()
+
+
+def _quotations(path) -> list[str]:
+    """What a file quotes: backticked strings of the guideline, every string of the taxonomy."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        return re.findall(r"`([^`\n]+)`", text)
+    out: list[str] = []
+
+    def walk(v):
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+
+    walk(json.loads(text))
+    return out
+
+
+@pytest.mark.parametrize("name", ["labels/GUIDELINES.md", "schema/topics.json"])
+def test_the_guideline_cites_no_validation_or_test_item(name):
+    """Examples come from train: no evaluation item's id, title or text is quoted (8 characters or more)."""
+    path = ROOT / name
+    whole = path.read_text(encoding="utf-8")
+    quotes = [q for q in _quotations(path) if len(q) >= 8]
+    for split in ("validation", "test"):
+        for it in _split_items(split):
+            assert it["id"] not in whole, (split, it["id"])
+            if it["title"] and len(it["title"]) >= 4:
+                assert it["title"] not in whole, (split, it["title"])
+            leaked = [q for q in quotes if q in it["text"] or (it["title"] and q in it["title"])]
+            assert not leaked, (split, it["id"], leaked)
+
+
+def test_taxonomy_examples_are_train_items():
+    train = {it["id"] for it in _split_items("train")}
+    assert all(ex["item_id"] in train for t in taxonomy()["topics"] for ex in t["examples"])
+
+
 def test_every_label_passes_every_check(items):
     labels, issues = read_labels(label_files(ROOT), ROOT)
     issues += label_issues(labels, items, version=guideline_version(ROOT))
