@@ -58,12 +58,14 @@ def _quotations(path) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", ["labels/GUIDELINES.md", "schema/topics.json"])
+@pytest.mark.parametrize("name", ["labels/GUIDELINES.md", "schema/topics.json", "schema/aliases.json"])
 def test_the_guideline_cites_no_validation_or_test_item(name):
     """Examples come from train: no evaluation item's id, title or text is quoted (8 characters or more)."""
     path = ROOT / name
     whole = path.read_text(encoding="utf-8")
-    quotes = [q for q in _quotations(path) if len(q) >= 8]
+    # the alias table holds names (of companies, people, models), which evaluation items share with train
+    # items: for it only ids and titles are checked; guideline and taxonomy quote text, which must be train's
+    quotes = [] if name.endswith("aliases.json") else [q for q in _quotations(path) if len(q) >= 8]
     for split in ("validation", "test"):
         for it in _split_items(split):
             assert it["id"] not in whole, (split, it["id"])
