@@ -1,7 +1,10 @@
 """Annotation helper: show items to read, and turn an annotator's draft labels into label lines.
 
-    python scripts/annotate.py show IDS.txt                 # the items, as an annotator reads them
-    python scripts/annotate.py fill DRAFT.jsonl -o OUT.jsonl --annotator a1
+    python scripts/annotate.py show BATCH.txt               # the items, as an annotator reads them
+    python scripts/annotate.py fill DRAFT.jsonl -o OUT.jsonl --annotator a1 [--batch BATCH.txt]
+
+A batch file has one item id a line, optionally followed by a tab and ``topics`` (label the topics only,
+``claims_labeled: false``) or ``claims`` (topics and claims, the default).
 
 A draft line is a label without offsets: {"item_id", "topics", "claims_labeled", "claims": [{"subject",
 "predicate", "value", "number", "unit", "comparator", "time", "evidence", "note"}]}. A claim may add
@@ -41,13 +44,24 @@ def published(root: Path = ROOT) -> dict[str, dict]:
     return out
 
 
-def show(ids: list[str], items: dict[str, dict]) -> str:
-    """The items as an annotator reads them: id, where it sits, title, then the text (the only thing labelled)."""
+def read_batch(path: Path) -> dict[str, bool]:
+    """Item id -> whether its claims are to be labelled, in batch order."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            iid, *rest = line.split("\t")
+            out[iid.strip()] = not (rest and rest[0].strip() == "topics")
+    return out
+
+
+def show(batch: dict[str, bool], items: dict[str, dict]) -> str:
+    """The items as an annotator reads them: id, what to label, where it sits, title, then the text."""
     blocks = []
-    for n, iid in enumerate(ids, start=1):
+    for n, (iid, with_claims) in enumerate(batch.items(), start=1):
         it = items[iid]
         head = f"### {n}. {iid}  [{it['format']}{' / ' + it['section'] if it['section'] else ''}]"
-        lines = [head, f"title: {it['title'] or '(none)'}"]
+        todo = "LABEL: topics and claims" if with_claims else "LABEL: topics only (claims_labeled: false, claims: [])"
+        lines = [head, todo, f"title: {it['title'] or '(none)'}"]
         if it["subtitle"]:
             lines.append("subtitle (not labelled): " + it["subtitle"].replace("\n", " | "))
         lines += ["text:", it["text"], ""]
@@ -71,10 +85,14 @@ def _offsets(text: str, evidence: str, occurrence: int | None) -> tuple[int, int
     return found[k], found[k] + len(evidence)
 
 
-def fill(draft: Path, out: Path, annotator: str, items: dict[str, dict], root: Path = ROOT) -> int:
-    """Write the finished labels of ``draft`` to ``out``; print each problem; return how many lines failed."""
+def fill(draft: Path, out: Path, annotator: str, items: dict[str, dict], root: Path = ROOT, batch: dict[str, bool] | None = None) -> int:
+    """Write the finished labels of ``draft`` to ``out``; print each problem; return how many lines failed.
+
+    With ``batch``, also check that the draft labels exactly the batch's items, claims where asked.
+    """
     version = guideline_version(root)
     good, failed = [], 0
+    seen: set[str] = set()
     for n, line in enumerate(draft.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -90,6 +108,12 @@ def fill(draft: Path, out: Path, annotator: str, items: dict[str, dict], root: P
             print(f"{draft}:{n}: no published item has id {rec.get('item_id')!r}")
             failed += 1
             continue
+        seen.add(item["id"])
+        if batch is not None:
+            if item["id"] not in batch:
+                problems.append("this item is not in the batch")
+            elif batch[item["id"]] != rec.get("claims_labeled", True):
+                problems.append(f"claims_labeled must be {str(batch[item['id']]).lower()} for this item (see the batch)")
         claims = []
         for k, c in enumerate(rec.get("claims") or []):
             where = _offsets(item["text"], c.get("evidence") or "", c.get("occurrence"))
@@ -109,6 +133,11 @@ def fill(draft: Path, out: Path, annotator: str, items: dict[str, dict], root: P
                 print(f"{draft}:{n}: {rec['item_id']}: {p}")
             continue
         good.append(label)
+    if batch is not None:
+        for iid in batch:
+            if iid not in seen:
+                print(f"{draft}: {iid}: the batch's item has no line in the draft")
+                failed += 1
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in good), encoding="utf-8")
@@ -120,19 +149,19 @@ def fill(draft: Path, out: Path, annotator: str, items: dict[str, dict], root: P
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("show", help="print the items listed in a file (one id a line)")
-    p.add_argument("ids", type=Path)
+    p = sub.add_parser("show", help="print the items of a batch file (one id a line)")
+    p.add_argument("batch", type=Path)
     p = sub.add_parser("fill", help="compute offsets, add version and annotator, check every line")
     p.add_argument("draft", type=Path)
     p.add_argument("-o", "--out", type=Path, required=True)
     p.add_argument("--annotator", required=True)
+    p.add_argument("--batch", type=Path, help="the batch file: check that every item is labelled as it asks")
     args = parser.parse_args(argv)
     items = published()
     if args.command == "show":
-        ids = [line.split()[0] for line in args.ids.read_text(encoding="utf-8").splitlines() if line.strip()]
-        print(show(ids, items))
+        print(show(read_batch(args.batch), items))
         return 0
-    return 1 if fill(args.draft, args.out, args.annotator, items) else 0
+    return 1 if fill(args.draft, args.out, args.annotator, items, batch=read_batch(args.batch) if args.batch else None) else 0
 
 
 if __name__ == "__main__":
