@@ -60,3 +60,16 @@ def test_agree_command(tmp_path, capsys):
     pb.write_text('{"item_id": 3}\n', encoding="utf-8")
     assert main(["agree", str(pa), str(pb)]) == 1
     assert "b.jsonl:1:" in capsys.readouterr().err
+
+
+def test_the_closed_form_kappa_is_sklearns():
+    import numpy as np
+    from sklearn.metrics import cohen_kappa_score
+
+    from aicorpus.bench.agreement import _binary_kappa
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        a = rng.integers(0, 2, 50)
+        b = np.where(rng.random(50) < 0.8, a, 1 - a)
+        assert abs(_binary_kappa(a, b) - cohen_kappa_score(a, b)) < 1e-12
