@@ -371,6 +371,8 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
                                                    {i for a, b, _ in listed + below for i in (a, b)})
     report = _report(spooled, stats, groups, len(pairs), listed, below, conflicts, unlocked, titles)
     report["labels"] = {"labeled_items": len(labels), "unlabeled_items": len(spooled.ids) - len(labels),
+                        "evaluation_items_without_claims": sum(stats.items_per_split[s] - stats.claims_labeled_per_split[s]
+                                                               for s in ("validation", "test")),
                         "problems": [i.to_dict() for i in label_problems]}
     (staging / out_dir / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (staging / out_dir / CLUSTERS).write_text("".join(json.dumps(g) + "\n" for g in groups), encoding="utf-8")
@@ -562,6 +564,7 @@ class CheckResult:
     label_problems: list[Issue] = field(default_factory=list)
     unlabeled: int = 0
     items: int = 0
+    eval_without_claims: int = 0  # validation and test items whose claims are not labelled
     stale_results: list[str] = field(default_factory=list)
 
     def problems(self, release: bool = False) -> list[str]:
@@ -572,6 +575,8 @@ class CheckResult:
             out += [f"stale result: {name} (rerun python scripts/run_baselines.py)" for name in self.stale_results]
             if self.unlabeled:
                 out.append(f"unlabeled: {self.unlabeled} of {self.items} items have no hand label yet (labels/GUIDELINES.md)")
+            if self.eval_without_claims:
+                out.append(f"claims: {self.eval_without_claims} validation and test items have no labelled claims (the benchmark needs them)")
         return out
 
     def notes(self) -> list[str]:
@@ -579,6 +584,8 @@ class CheckResult:
         out = []
         if self.unlabeled:
             out.append(f"{self.unlabeled} of {self.items} items are not labeled yet: a release needs every item labeled (check --release)")
+        if self.eval_without_claims:
+            out.append(f"{self.eval_without_claims} validation and test items have no labelled claims: a release needs them (check --release)")
         if self.stale_results:
             out.append(f"results computed on other data: {', '.join(self.stale_results)} (rerun python scripts/run_baselines.py before a release)")
         return out
@@ -615,4 +622,5 @@ def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
                 stale.append(name)
     raw_paths = [p.relative_to(root).as_posix() for p in raw_files(root, raw_dir)]
     return CheckResult(stale, result.rejected, manifest_issues(root, raw_paths), result.label_problems,
-                       result.report["labels"]["unlabeled_items"], result.report["items"], stale_results(root))
+                       result.report["labels"]["unlabeled_items"], result.report["items"],
+                       result.report["labels"]["evaluation_items_without_claims"], stale_results(root))

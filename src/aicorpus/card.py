@@ -68,6 +68,7 @@ FIELD_DOCS = {
         "raw_start": "character offset of the story's first line in the decoded raw file",
         "raw_end": "character offset just past the story's last line",
         "label_version": "annotation guideline version of the hand label; null when not labeled",
+        "claims_labeled": "true when the item's claims were labelled (an empty `claims` then means it has none); false when only its topics were; null without a label",
         "topics": "hand-labeled topics (class labels from schema/topics.json), main topic first",
         "claims": "hand-labeled atomic claims: subject, predicate, value, number, unit, comparator, time, evidence and its start/end in `text`, note",
     },
@@ -82,6 +83,7 @@ def generate(root: Path, stats: "Stats", report: dict, staging: Path) -> dict[st
     s = stats.result(report)
     blocks = render_blocks(s, results_table(root))
     blocks["provenance"] = provenance(root)
+    blocks["annotation"] = annotation(root)
     out: dict[str, bytes] = {}
     for name in (README, DATASHEET):
         path = Path(root) / name
@@ -102,6 +104,7 @@ class Stats:
         self.documents = 0
         self.items_per_split = Counter()
         self.labeled_per_split = Counter()
+        self.claims_labeled_per_split = Counter()
         self.topics = Counter()  # (topic index, split) -> items
         self.claims_per_item: list[int] = []
         self.numeric_claims = 0
@@ -127,10 +130,12 @@ class Stats:
         self.items_per_split[split] += 1
         if row["label_version"]:
             self.labeled_per_split[split] += 1
+            self.topics.update((t, split) for t in row["topics"])
+        if row["label_version"] and row["claims_labeled"]:  # claim figures count only items whose claims were labelled
+            self.claims_labeled_per_split[split] += 1
             self.claims_per_item.append(len(row["claims"]))
             self.numeric_claims += sum(1 for c in row["claims"] if c["number"] is not None)
             self.predicates.update(c["predicate"] for c in row["claims"])
-            self.topics.update((t, split) for t in row["topics"])
 
     def result(self, report: dict) -> dict:
         """The figures as a plain dict (also in tests)."""
@@ -147,6 +152,7 @@ class Stats:
             "coverage": report["coverage"],
             "near_duplicates": report["near_duplicates"],
             "labeled_per_split": {s: self.labeled_per_split[s] for s in SPLITS},
+            "claims_labeled_per_split": {s: self.claims_labeled_per_split[s] for s in SPLITS},
             "topics_per_split": {names[k]: {s: self.topics[(k, s)] for s in SPLITS} for k in range(len(names))},
             "claims": {
                 "total": sum(claims),
@@ -199,7 +205,9 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
     c = s["claims"]
     topic_rows = [[t, en[t], *(s["topics_per_split"][t][x] for x in SPLITS)] for t in s["topics_per_split"]]
     labels = "\n\n".join([
-        "Labeled items per split: " + ", ".join(f"{x} {s['labeled_per_split'][x]} of {s['items_per_split'][x]}" for x in SPLITS) + ".",
+        "Labeled items per split (topics): " + ", ".join(f"{x} {s['labeled_per_split'][x]} of {s['items_per_split'][x]}" for x in SPLITS)
+        + "; of these, with their claims labelled: " + ", ".join(f"{x} {s['claims_labeled_per_split'][x]}" for x in SPLITS)
+        + ". Claim figures below count only items whose claims were labelled.",
         _table(["topic", "name", *SPLITS], topic_rows),
         f"![Topic distribution per split]({PLOTS}/topics_per_split.png)",
         f"Claims: {c['total']} in all, {c['numeric']} with a number; per labeled item mean {c['per_item_mean']}, "
@@ -258,6 +266,58 @@ def provenance(root: Path) -> str:
                  f"character counts, size and sha256); the build's tests check each file against its row, and "
                  f"`python scripts/fetch_sources.py` re-creates `raw/` from the manifest where a network exists. "
                  f"How each population was chosen is in `{POPULATIONS}`.")
+    return "\n\n".join(parts)
+
+
+AGREEMENT = "labels/agreement"
+
+
+def annotation(root: Path) -> str:
+    """The double annotation's agreement and the adjudication counts, computed from ``labels/agreement/``."""
+    from .bench.agreement import agreement
+    from .bench.metrics import load_aliases
+    from .labels import topic_ids
+
+    folder = Path(root) / AGREEMENT
+    files = [folder / "annotator_a.jsonl", folder / "annotator_b.jsonl"]
+    if not all(f.exists() for f in files):
+        return "Inter-annotator agreement has not been measured (no double annotation in `labels/agreement/`)."
+    a, b = ([json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()] for f in files)
+    r = agreement(a, b, topic_ids(), aliases=load_aliases(), seed=0)
+    t, c = r["topics"], r["claims"]
+    annotators = sorted({x["annotator"] for x in a}) + sorted({x["annotator"] for x in b})
+    versions = sorted({x["guideline_version"] for x in a + b})
+
+    def row(name: str, block: dict, key: str, value: float) -> list:
+        low, high = block["ci"][key]
+        return [name, f"{value:.3f}", f"[{low:.3f}, {high:.3f}]"]
+
+    parts = [
+        f"Double annotation: {r['items']['both']} items (`{AGREEMENT}/sample.txt`, drawn by `scripts/sample_agreement.py`: "
+        f"stratified over sources and splits, none cited in the guideline), each labelled by two annotators who worked "
+        f"independently from the written guideline {', '.join(versions)} and the item texts ({len(annotators)} annotators: "
+        f"{', '.join(annotators)}). Figures from `aicorpus agree {AGREEMENT}/annotator_a.jsonl {AGREEMENT}/annotator_b.jsonl`, "
+        "with 95% bootstrap intervals over items (seed 0):",
+        _table(["measure", "value", "95% interval"], [
+            row("topics: pooled Cohen's kappa (item x topic)", t, "pooled_kappa", t["pooled_kappa"]),
+            row("topics: mean Jaccard", t, "mean_jaccard", t["mean_jaccard"]),
+            row("topics: same main topic", t, "main_topic", t["main_topic"]),
+            row(f"claims: strict F1 ({c['strict']['tp']} matched of {c['n_claims']['a']} and {c['n_claims']['b']})", c, "strict_f1", c["strict"]["f1"]),
+            row("claims: lenient F1", c, "lenient_f1", c["lenient"]["f1"]),
+        ]),
+        "Per topic (Cohen's kappa; how many items each annotator gave the topic):",
+        _table(["topic", "kappa", "a", "b"], [[k, "n/a" if v is None else f"{v:.2f}", t["per_topic_count"][k]["a"], t["per_topic_count"][k]["b"]]
+                                             for k, v in t["per_topic_kappa"].items()]),
+    ]
+    log = folder / "adjudication.jsonl"
+    if log.exists():
+        rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        kept = Counter("a" if x["decision"] == {k: x["a"][k] for k in ("topics", "claims")} else
+                       "b" if x["decision"] == {k: x["b"][k] for k in ("topics", "claims")} else "other" for x in rows)
+        parts.append(f"Adjudication: the two labels differed on {len(rows)} of the {r['items']['both']} items (in topics, or in any "
+                     f"claim's fields or span); an adjudicator read each again under the current guideline and decided: a's label "
+                     f"kept {kept['a']} times, b's {kept['b']} times, a combination or correction {kept['other']} times. Each decision "
+                     f"and its reason is in `{AGREEMENT}/adjudication.jsonl`; the other items' labels are a's, which b's matched.")
     return "\n\n".join(parts)
 
 

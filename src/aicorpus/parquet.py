@@ -44,6 +44,7 @@ ITEM_FEATURES = Features(
         "questions": List(_S), "line_start": _I, "line_end": _I, "raw_start": _I, "raw_end": _I,
         # hand labels (null label_version: not labeled yet)
         "label_version": _S,
+        "claims_labeled": Value("bool"),  # false: topics labelled, claims not yet; null: no label at all
         "topics": List(ClassLabel(names=topic_ids())),
         "claims": List(
             {"subject": _S, "predicate": _S, "value": _S, "number": Value("float64"), "unit": _S, "comparator": _S,
@@ -56,11 +57,12 @@ ITEM_FEATURES = Features(
 def with_labels(item: dict, label: dict | None) -> dict:
     """The item row as published: its record plus its hand label (topics as class indices)."""
     if label is None:
-        return {**item, "label_version": None, "topics": [], "claims": []}
+        return {**item, "label_version": None, "claims_labeled": None, "topics": [], "claims": []}
     index = {t: n for n, t in enumerate(topic_ids())}
     # numbers are published as float64 (6.2e17 is exact as an int in JSON, not in Arrow's strict cast)
     claims = [{**c, "number": None if c["number"] is None else float(c["number"])} for c in label["claims"]]
-    return {**item, "label_version": label["guideline_version"], "topics": [index[t] for t in label["topics"]], "claims": claims}
+    return {**item, "label_version": label["guideline_version"], "claims_labeled": label.get("claims_labeled", True),
+            "topics": [index[t] for t in label["topics"]], "claims": claims}
 
 
 def to_table(records: Iterable[dict], features: Features) -> pa.Table:
