@@ -317,7 +317,12 @@ def annotation(root: Path) -> str:
         parts.append(f"Adjudication: the two labels differed on {len(rows)} of the {r['items']['both']} items (in topics, or in any "
                      f"claim's fields or span); an adjudicator read each again under the current guideline and decided: a's label "
                      f"kept {kept['a']} times, b's {kept['b']} times, a combination or correction {kept['other']} times. Each decision "
-                     f"and its reason is in `{AGREEMENT}/adjudication.jsonl`; the other items' labels are a's, which b's matched.")
+                     f"and its reason is in `{AGREEMENT}/adjudication.jsonl`.")
+    review = folder / "review_2.1.jsonl"
+    if review.exists():
+        changed = sum(1 for line in review.read_text(encoding="utf-8").splitlines() if line.strip())
+        parts.append(f"The items on which both labels agreed were re-read by a reviewer under guideline 2.1 (its decisions on questions "
+                     f"2.0 left open): {changed} of them changed, each with its reason in `{AGREEMENT}/review_2.1.jsonl`.")
     return "\n\n".join(parts)
 
 
@@ -369,34 +374,62 @@ def markers(text: str) -> list[str]:
 
 
 def croissant(staging: Path) -> bytes:
-    """Croissant 1.1 JSON-LD: every Parquet file with its sha256, a record set per config."""
-    parquet = sorted(p.relative_to(staging).as_posix() for p in Path(staging).rglob("*.parquet"))
-    distribution = [{
-        "@type": "cr:FileObject", "@id": name, "name": name, "contentUrl": name, "encodingFormat": "application/x-parquet",
-        "sha256": _sha256(Path(staging) / name),
-    } for name in parquet]
-    record_sets = []
+    """Croissant 1.1 JSON-LD, built with mlcroissant's own metadata classes (hand-written JSON-LD read wrong).
+
+    Every Parquet file is a FileObject with its sha256; each config is a FileSet of its files, and a record
+    set whose fields read their own column (a struct's sub-field its own key, through a ``jsonPath``
+    transform, as the Hub's Croissant files do) and, in ``split``, the split named by the file's path,
+    referencing the config's ``cr:Split`` record set. A test reads every record of both sets with
+    mlcroissant and compares them with the Parquet files.
+    """
+    import mlcroissant as mlc
+
+    staging = Path(staging)
+    parquet = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.parquet"))
+    distribution: list = [mlc.FileObject(id=name, name=name, content_url=name, encoding_formats=["application/x-parquet"],
+                                         sha256=_sha256(staging / name)) for name in parquet]
+    record_sets: list = []
     for config, feats in (("documents", DOCUMENT_FEATURES), ("items", ITEM_FEATURES)):
-        record_sets.append({
-            "@type": "cr:RecordSet", "@id": config, "name": config,
-            "description": f"The {config} config; one record per {config[:-1]}.",
-            "field": [_field(config, k, v, [n for n in parquet if f"/{config}/" in n]) for k, v in feats.items()],
-        })
-    doc = {
-        "@context": _CONTEXT,
-        "@type": "sc:Dataset",
-        "conformsTo": "http://mlcommons.org/croissant/1.1",
-        "name": "aicorpus",
-        "description": "Chinese AI-industry news as validated records with hand labels for topic tagging and claim extraction.",
-        "license": "https://creativecommons.org/licenses/by-nc/4.0/",
-        "url": "https://huggingface.co/datasets/aicorpus/aicorpus",
-        "version": __version__,
-        "datePublished": RELEASE_DATE,
-        "citeAs": "aicorpus maintainers (2026). aicorpus: Chinese AI-industry news records and benchmarks.",
-        "distribution": distribution,
-        "recordSet": record_sets,
-    }
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+        files = [name for name in parquet if Path(name).parent.name == config]
+        folder = Path(files[0]).parent.as_posix() if files else f"splits/{config}"
+        names = sorted({name.rsplit("/", 1)[1].split("-", 1)[0] for name in files}, key=_split_order)
+        file_set, split_set = f"parquet-files-for-config-{config}", f"{config}_splits"
+        distribution.append(mlc.FileSet(id=file_set, name=file_set, encoding_formats=["application/x-parquet"],
+                                        includes=[f"{folder}/*.parquet"], description=f"The Parquet files of the {config} config, one a split."))
+        record_sets.append(mlc.RecordSet(
+            id=split_set, name=split_set, description=f"The splits of the {config} config.", data_types=[mlc.DataType.SPLIT],
+            key=f"{split_set}/split_name", fields=[mlc.Field(id=f"{split_set}/split_name", name="split_name", data_types=[mlc.DataType.TEXT])],
+            data=[{f"{split_set}/split_name": name} for name in names]))
+        # mlcroissant applies the transform twice (at the join with the split set, then when reading the field),
+        # so the pattern also accepts the bare split name it gets the second time
+        split_pattern = rf"^(?:{re.escape(folder)}/)?({'|'.join(names)})(?:-\d{{5}}-of-\d{{5}}\.parquet)?$"
+        fields = [mlc.Field(id=f"{config}/split", name="split", description="the split of the record (from its file's name)",
+                            data_types=[mlc.DataType.TEXT], references=mlc.Source(field=f"{split_set}/split_name"),
+                            source=mlc.Source(file_set=file_set, extract=mlc.Extract(file_property="fullpath"),
+                                              transforms=[mlc.Transform(regex=split_pattern)]))]
+        fields += [_field(mlc, config, file_set, name, feature) for name, feature in feats.items()]
+        record_sets.append(mlc.RecordSet(id=config, name=config, description=f"The {config} config; one record per {config[:-1]}.",
+                                         fields=fields))
+    metadata = mlc.Metadata(
+        name="aicorpus",
+        description="Chinese AI-industry news as validated records with hand labels for topic tagging and claim extraction.",
+        conforms_to="http://mlcommons.org/croissant/1.1",
+        license="https://creativecommons.org/licenses/by-nc/4.0/",
+        url="https://huggingface.co/datasets/aicorpus/aicorpus",
+        version=__version__,
+        date_published=RELEASE_DATE,
+        cite_as="aicorpus maintainers (2026). aicorpus: Chinese AI-industry news records and benchmarks.",
+        distribution=distribution,
+        record_sets=record_sets,
+    )
+    if metadata.issues.errors:  # a bug in the lines above, never in the data
+        raise ValueError(f"croissant.json would be invalid: {metadata.issues.report()}")
+    return (json.dumps(metadata.to_json(), ensure_ascii=False, indent=2, default=str) + "\n").encode()
+
+
+def _split_order(name: str) -> tuple[int, str]:
+    order = {s: n for n, s in enumerate(SPLITS)}
+    return order.get(name, len(order)), name
 
 
 def _sha256(path: Path) -> str:
@@ -407,38 +440,27 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _field(config: str, name: str, feature, sources: list[str]) -> dict:
-    from datasets import ClassLabel, List, Value
+def _field(mlc, config: str, file_set: str, name: str, feature, path: tuple[str, ...] = ()):
+    """The Croissant field of one feature; a struct's sub-fields read their key of the column through ``jsonPath``.
 
-    dtype = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "float64": "sc:Float", "bool": "sc:Boolean"}
-    field = {"@type": "cr:Field", "@id": f"{config}/{name}", "name": name,
-             "source": {"fileObject": {"@id": sources[0]}, "extract": {"column": name}}}
+    ``path`` is the chain of struct keys above ``name``: its first element is the Parquet column.
+    """
+    from datasets import ClassLabel, List
+
+    dtype = {"string": mlc.DataType.TEXT, "int32": mlc.DataType.INT32, "int64": mlc.DataType.INT64,
+             "float64": mlc.DataType.FLOAT64, "bool": mlc.DataType.BOOL}
+    options: dict = {"id": "/".join((config, *path, name)), "name": name}
+    if not path and FIELD_DOCS[config].get(name):
+        options["description"] = FIELD_DOCS[config][name]
     inner = feature.feature if isinstance(feature, List) else feature
     if isinstance(feature, List):
-        field["repeated"] = True
-    if isinstance(inner, Value):
-        field["dataType"] = dtype[inner.dtype]
-    elif isinstance(inner, ClassLabel):
-        field["dataType"] = "sc:Integer"
-    else:  # a struct: its sub-fields
-        field["subField"] = [{"@type": "cr:Field", "@id": f"{config}/{name}/{k}", "name": k,
-                              "dataType": dtype[v.dtype] if isinstance(v, Value) else "sc:Text",
-                              "source": {"fileObject": {"@id": sources[0]}, "extract": {"column": name}}}
-                             for k, v in inner.items()]
-    return field
-
-
-_CONTEXT = {
-    "@language": "en", "@vocab": "https://schema.org/", "citeAs": "cr:citeAs", "column": "cr:column", "conformsTo": "dct:conformsTo",
-    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/", "data": {"@id": "cr:data", "@type": "@json"},
-    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "dct": "http://purl.org/dc/terms/", "examples": {"@id": "cr:examples", "@type": "@json"},
-    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject", "fileSet": "cr:fileSet",
-    "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath", "key": "cr:key",
-    "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path", "recordSet": "cr:recordSet", "references": "cr:references",
-    "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace", "sc": "https://schema.org/", "separator": "cr:separator",
-    "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform", "samplingRate": "cr:samplingRate",
-    "equivalentProperty": "cr:equivalentProperty",
-}
+        options.update(is_array=True, array_shape="-1")
+    if isinstance(inner, dict):  # a struct (or a list of structs): one sub-field per key
+        return mlc.Field(**options, sub_fields=[_field(mlc, config, file_set, k, v, (*path, name)) for k, v in inner.items()])
+    options["data_types"] = [mlc.DataType.INTEGER if isinstance(inner, ClassLabel) else dtype[inner.dtype]]
+    transforms = [mlc.Transform(json_path=key) for key in (*path[1:], name)] if path else []
+    return mlc.Field(**options, source=mlc.Source(file_set=file_set, extract=mlc.Extract(column=path[0] if path else name),
+                                                  transforms=transforms))
 
 
 def without_hashes(data: bytes) -> bytes:
