@@ -43,7 +43,7 @@ def same(a: dict, b: dict, aliases: dict[str, str]) -> bool:
 
 
 def _claim(c: dict) -> str:
-    num = "" if c["number"] is None else f" = {c['number']:g} {c['unit'] or ''} ({c['comparator']})"
+    num = f" ({c['comparator']})" if c["number"] is None else f" = {c['number']:g} {c['unit'] or ''} ({c['comparator']})"
     extra = "".join(f"; {k} {c[k]}" for k in ("time", "note") if c.get(k))
     return f"    {c['subject']} | {c['predicate']} | {c['value']}{num}{extra}\n      «{c['evidence']}» [{c['start']}:{c['end']}]"
 
