@@ -323,6 +323,19 @@ def annotation(root: Path) -> str:
         changed = sum(1 for line in review.read_text(encoding="utf-8").splitlines() if line.strip())
         parts.append(f"The items on which both labels agreed were re-read by a reviewer under guideline 2.1 (its decisions on questions "
                      f"2.0 left open): {changed} of them changed, each with its reason in `{AGREEMENT}/review_2.1.jsonl`.")
+    audit = folder / "audit.jsonl"
+    if audit.exists():
+        rows = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines() if line.strip()]
+        claims = Counter()
+        for x in rows:
+            claims.update(x["claims"])
+        labelled = claims["correct"] + claims["minor"] + claims["wrong"]
+        parts.append(f"Audit of the single annotations: {len(rows)} labels (`{AGREEMENT}/audit_sample.txt`, two drawn at random from each "
+                     f"annotator's items with claims) were checked against the guideline by an auditor: topics right on "
+                     f"{sum(x['topics'] == 'correct' for x in rows)} of {len(rows)} items; of {labelled} claims, {claims['correct']} correct, "
+                     f"{claims['minor']} with a minor problem (a span or value trimmed differently, a missing note), {claims['wrong']} wrong; "
+                     f"{claims['missing']} claims the guideline requires were missing. The audited labels were corrected; the per-item "
+                     f"findings are in `{AGREEMENT}/audit.jsonl`.")
     return "\n\n".join(parts)
 
 
