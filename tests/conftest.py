@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from aicorpus.build import build, convert_file
 from aicorpus.manifest import MANIFEST, POPULATIONS
+
+# One BLAS thread, as aicorpus.bench.runner runs the baselines: OpenBLAS's threads made each logistic
+# regression fit some 40 times slower on two cores (tests fit the baselines directly too).
+threadpool_limits(limits=1, user_api="blas")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -22,8 +28,19 @@ def seeds() -> dict:
     return {key: convert_file(path, ROOT) for key, path in SEEDS.items()}
 
 
+@cache
+def document_id(raw_file: Path) -> str | None:
+    """The id of the document a raw file converts to (its label file is ``labels/<id>.jsonl``)."""
+    c = convert_file(raw_file, ROOT)
+    return c.document["id"] if c.ok else None
+
+
 def copy_project(dest: Path, raw_files: list[Path] | None = None) -> Path:
-    """A minimal project folder (raw/ with its manifest rows, labels/, the docs) in ``dest`` for building in isolation."""
+    """A minimal project folder (raw/ with its manifest rows, labels/, the docs) in ``dest`` for building in isolation.
+
+    labels/ gets the guideline and the label files of the copied documents only: the labels of the other
+    documents would be orphaned in the copy.
+    """
     (dest / "raw").mkdir(parents=True)
     rows = {json.loads(line)["raw_path"]: line for line in (ROOT / MANIFEST).read_text(encoding="utf-8").splitlines()}
     manifest = []
@@ -36,7 +53,11 @@ def copy_project(dest: Path, raw_files: list[Path] | None = None) -> Path:
     for doc in ("README.md", "DATASHEET.md"):
         if (ROOT / doc).exists():
             shutil.copy(ROOT / doc, dest / doc)
-    shutil.copytree(ROOT / "labels", dest / "labels")
+    shutil.copytree(ROOT / "labels", dest / "labels", ignore=shutil.ignore_patterns("*.jsonl"))
+    for p in raw_files if raw_files is not None else SEEDS.values():
+        label = ROOT / "labels" / f"{document_id(p)}.jsonl"
+        if label.exists():
+            shutil.copy(label, dest / "labels" / label.name)
     return dest
 
 

@@ -10,7 +10,7 @@ import pytest
 from aicorpus.build import build, convert_file
 from aicorpus.cli import main
 from aicorpus.sources import MAX_BYTES, MAX_LINE_CHARS
-from aicorpus.validate import read_records, validate_paths
+from aicorpus.review import read_records, validate_paths
 from conftest import SEEDS, copy_project
 
 LINUXCN = SEEDS["000"].read_bytes()
@@ -116,7 +116,7 @@ def test_validate_cli_formats(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out
     assert f"{bad.as_posix()}:1: [pattern]" in out
-    assert out.strip().endswith("1 files checked: 17 errors in 1 files, 0 warnings")
+    assert out.strip().endswith("1 file checked: 17 errors in 1 file, 0 warnings")
     assert main(["validate", "--format", "github", str(bad)]) == 1
     assert f"::error file={bad.as_posix()},line=1,title=pattern::" in capsys.readouterr().out
     assert main(["validate", "--format", "json", str(bad)]) == 1

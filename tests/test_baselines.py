@@ -48,6 +48,8 @@ def test_regex_baseline_finds_the_grok_parameter_count():
 
 
 def test_fit_never_sees_the_test_split(items, monkeypatch, tmp_path):
+    import functools
+
     seen = []
 
     class Spy(TOPIC_BASELINES["prior"]):
@@ -57,6 +59,8 @@ def test_fit_never_sees_the_test_split(items, monkeypatch, tmp_path):
 
     monkeypatch.setitem(TOPIC_BASELINES, "spy", Spy)
     monkeypatch.setattr(runner, "RESULTS", str(tmp_path / "results"))
+    for name in ("score", "topic_scores_with_ci"):  # what the fit sees is tested, not the intervals
+        monkeypatch.setattr(runner, name, functools.partial(getattr(runner, name), n_resamples=20))
     runner.run_baseline("topics", "spy", ROOT, items)
     test_ids = {r["id"] for r in items if r["split"] == "test"}
     assert not seen[0] & test_ids  # the fixed-split fit
@@ -65,11 +69,12 @@ def test_fit_never_sees_the_test_split(items, monkeypatch, tmp_path):
 
 def test_committed_results_reproduce(items, monkeypatch, tmp_path):
     """Rerunning every baseline gives the committed figures exactly (what scripts/run_baselines.py prints)."""
+    assert runner.stale_results(ROOT) == []  # before RESULTS points elsewhere: there it would find no result to call stale
     monkeypatch.setattr(runner, "RESULTS", str(tmp_path / "results"))
-    assert runner.stale_results(ROOT) == []
+    results = runner.run_baselines(ROOT, items, num_proc=2)  # two at a time: the figures do not depend on it
     for task, registry in (("topics", TOPIC_BASELINES), ("claims", CLAIM_BASELINES)):
         for name in registry:
-            fresh = runner.run_baseline(task, name, ROOT, items)
+            fresh = results[(task, name)]
             committed = json.loads((ROOT / "results" / task / f"{name}.json").read_text(encoding="utf-8"))
             for protocol in ("fixed_split", "grouped_cv"):
                 assert fresh["protocols"][protocol]["headline"] == committed["protocols"][protocol]["headline"], (task, name, protocol)
@@ -105,3 +110,51 @@ def test_results_are_stale_when_labels_clusters_or_code_change(built, tmp_path, 
 
     build(root)
     assert runner.stale_results(root) == ["results/topics/x.json"]
+
+
+def test_a_result_holds_nothing_of_the_machine_and_reruns_byte_for_byte(built, tmp_path, monkeypatch):
+    """A rerun in another checkout must leave `git status` clean: no absolute path, no commit, no versions of this machine."""
+    import functools
+    import shutil
+
+    root = tmp_path / "elsewhere" / "p"
+    shutil.copytree(built, root)
+    items = runner.labeled_items(root)
+    monkeypatch.setattr(runner, "TOPIC_BASELINES", {"prior": TOPIC_BASELINES["prior"]})
+    monkeypatch.setattr(runner, "CLAIM_BASELINES", {"regex_quantities": CLAIM_BASELINES["regex_quantities"]})
+    for name in ("score", "topic_scores_with_ci", "claim_scores_with_ci"):  # what the file holds is tested, not the intervals
+        monkeypatch.setattr(runner, name, functools.partial(getattr(runner, name), n_resamples=20))
+    assert runner.run_all(root) == [root / "results" / "topics" / "prior.json", root / "results" / "claims" / "regex_quantities.json"]
+    first = {p: p.read_bytes() for p in sorted((root / "results").rglob("*")) if p.is_file()}
+    text = b"".join(first.values()).decode()
+    assert str(tmp_path) not in text and "/elsewhere/" not in text
+    result = json.loads(first[root / "results" / "topics" / "prior.json"])
+    assert result["protocols"]["fixed_split"]["scores"]["predictions"] == "results/topics/prior.test.jsonl"
+    assert not {"environment", "code_commit", "python", "packages"} & set(result)
+    assert runner.run_all(root) and {p: p.read_bytes() for p in sorted((root / "results").rglob("*")) if p.is_file()} == first
+
+
+def test_run_baselines_help_only_prints_help():
+    import subprocess
+    import sys
+
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "results").rglob("*")}
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "run_baselines.py"), "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("usage: run_baselines.py") and "--no-build" in out.stdout
+    assert {p: p.stat().st_mtime_ns for p in (ROOT / "results").rglob("*")} == before  # nothing was run or written
+
+
+def test_claims_are_scored_only_where_they_were_labelled(tmp_path):
+    """Train items with claims_labeled false have no gold claims yet: scoring them as 'no claims' would be wrong."""
+    from aicorpus.bench.score import score, split_item_ids
+
+    train = set(split_item_ids(ROOT, "train"))
+    labels = [json.loads(line) for path in sorted((ROOT / "labels").glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
+    with_claims = sum(1 for lab in labels if lab["item_id"] in train and lab.get("claims_labeled", True))
+    assert 0 < with_claims < len(train)  # the plan labels claims on a part of train only
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert score("claims", empty, "train", ROOT, n_resamples=10)["n_items_labeled"] == with_claims
+    assert score("topics", empty, "train", ROOT, n_resamples=10)["n_items_labeled"] == len(train)
+    items = runner.labeled_items(ROOT)
+    assert sum(1 for r in items if r["split"] == "train" and r["claims_labeled"]) == with_claims

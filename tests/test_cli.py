@@ -49,3 +49,68 @@ def test_every_command_has_help(command, capsys):
 def test_usage_errors_exit_2():
     assert main(["no-such-command"]) == 2
     assert main(["bench", "score", "--task", "topics"]) == 2  # --predictions missing
+
+
+def test_bench_score_help_names_the_default_split_and_the_tasks(capsys):
+    assert main(["bench", "score", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "the split to score on (default: test)" in out
+    assert "topics: topic tagging" in out and "claims: claim extraction" in out
+
+
+def test_the_cli_names_are_the_library_names():
+    from aicorpus import cli, convert, splits
+
+    assert cli.SPLITS == splits.SPLITS
+    assert cli.FORMATS == tuple(sorted(convert.FORMATS))
+
+
+def topic_predictions(root, tmp_path):
+    """A prediction line per test item of ``root``: the first topic, by its integer class label."""
+    import pyarrow.parquet as pq
+
+    ids = pq.read_table(root / "splits" / "items" / "test-00000-of-00001.parquet", columns=["id"]).column("id").to_pylist()
+    path = tmp_path / "pred.jsonl"
+    path.write_text("".join(json.dumps({"item_id": i, "topics": [0]}) + "\n" for i in ids), encoding="utf-8")
+    return path
+
+
+def test_bench_score_finds_the_project_from_a_subfolder(built, tmp_path, monkeypatch, capsys):
+    import functools
+
+    from aicorpus.bench import score
+
+    monkeypatch.setattr(score, "score", functools.partial(score.score, n_resamples=20))  # the project is tested, not the intervals
+    pred = topic_predictions(built, tmp_path)
+    monkeypatch.chdir(built / "raw")  # as git does: the project is the nearest folder above that holds one
+    assert main(["bench", "score", "--task", "topics", "--predictions", str(pred), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_items_split"] > 0
+
+
+def test_outside_any_project_the_error_names_the_folder(tmp_path, monkeypatch, capsys):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["bench", "score", "--task", "topics", "--predictions", str(pred)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path.resolve().as_posix()}: [no-project]" in err and "splits/items" in err and "--root" in err
+    # a project folder named with --root but not built: the error names the folder it looked in
+    assert main(["bench", "score", "--task", "topics", "--predictions", str(pred), "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "[unknown-split]" in err and f"in {(tmp_path / 'splits' / 'items').resolve().as_posix()}/ (project root {tmp_path.resolve().as_posix()})" in err
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`aicorpus bench score ... | head`: the reader goes away; no BrokenPipeError traceback, the status of SIGPIPE.
+
+    main() handles it for every command; `convert` writes to standard output without loading the benchmark.
+    """
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "aicorpus.cli", "convert", str(SEEDS["000"])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err

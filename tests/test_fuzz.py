@@ -16,7 +16,8 @@ from aicorpus.convert.base import to_records
 from aicorpus.coverage import trace
 from aicorpus.errors import AicorpusError
 from aicorpus.sources import Raw
-from aicorpus.validate import read_records, schema_issues
+from aicorpus.review import read_records
+from aicorpus.validate import schema_issues
 from conftest import SEEDS
 
 SEED_LINES = {key: p.read_text(encoding="utf-8").split("\n") for key, p in SEEDS.items()}

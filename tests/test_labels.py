@@ -7,7 +7,8 @@ import json
 import pytest
 
 from aicorpus.labels import guideline_version, label_files, label_issues, read_labels, taxonomy, topic_ids
-from aicorpus.validate import Located, load_schema, published_items
+from aicorpus.review import published_items
+from aicorpus.validate import Located, load_schema
 from conftest import ROOT
 
 

@@ -1,45 +1,61 @@
 """Command line: a thin layer over library calls (``aicorpus --help``).
 
 Every command calls one library function and turns its result into text and
-an exit status: 0 success, 1 problems found, 2 usage error.
+an exit status: 0 success, 1 problems found, 2 usage error (a wrong option, or
+no project folder), 141 when the reader of the output went away (``| head``).
+
+Heavy libraries (scikit-learn, SciPy, ``datasets``, matplotlib) are imported
+inside the commands that use them, never here: ``--help`` and ``validate`` of
+one document stay fast (scripts/bench_cli.py measures them; a test checks that
+importing this module loads none of them).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import build as build_mod
-from .convert import FORMATS
-from .validate import Report, validate_paths
+from .errors import AicorpusError
+from .project import MARKERS, find_root, is_project
+
+if TYPE_CHECKING:
+    from .validate import Report
+
+# The names only, so that --help loads neither NumPy nor the converters (tests keep them equal to the libraries')
+SPLITS = ("train", "validation", "test")  # aicorpus.splits.SPLITS
+FORMATS = ("aidaily", "digest", "jekyll", "linuxcn", "plaintext", "wechat")  # aicorpus.convert.FORMATS
+ROOT_HELP = f"project folder (default: the nearest folder at or above the current one that holds {' or '.join(MARKERS)})"
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (``aicorpus <command> --help``)."""
     parser = argparse.ArgumentParser(prog="aicorpus", description="Build, validate and check the aicorpus dataset.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("convert", help="convert raw documents to JSONL records (documents, then their items)")
     p.add_argument("raw", nargs="+", type=Path, help="raw document files")
     p.add_argument("-o", "--output", type=Path, help="JSONL file to write (default: standard output)")
-    p.add_argument("--format", choices=sorted(FORMATS), help="source format (default: sniffed per file)")
+    p.add_argument("--format", choices=FORMATS, help="source format (default: sniffed per file)")
 
     p = sub.add_parser("validate", help="check raw documents and record files; report every problem")
     p.add_argument("paths", nargs="+", type=Path, help="files or folders")
     p.add_argument("--format", dest="output_format", choices=("text", "github", "json"), default="text",
                    help="text (default), GitHub Actions annotations, or a JSON report")
     p.add_argument("--corpus", type=Path, default=None,
-                   help="a built splits/ folder to check new documents against (default: ./splits when it exists)")
+                   help="a built splits/ folder to check new documents against (default: the project's splits/ when it exists)")
 
     p = sub.add_parser("build", help="build splits/ from raw/")
-    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    p.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
     p.add_argument("--num-proc", type=int, default=1, help="processes for conversion and the near-duplicate search (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("--no-cache", action="store_true", help="convert every document again and rebuild even if nothing changed")
 
     p = sub.add_parser("check", help="exit 1 when splits/ is stale, a raw file is rejected or not in the manifest")
-    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    p.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
     p.add_argument("--release", action="store_true",
                    help="also fail while any item is unlabeled or a committed result was computed on other data")
 
@@ -56,25 +72,75 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="benchmark: score predictions against the hand labels")
     bench = p.add_subparsers(dest="bench_command", required=True)
     q = bench.add_parser("score", help="score a prediction file (JSONL) on one split")
-    q.add_argument("--task", choices=("topics", "claims"), required=True)
-    q.add_argument("--predictions", type=Path, required=True, help='JSONL: {"item_id": ..., "topics": [...]} or {"item_id": ..., "claims": [...]}')
-    q.add_argument("--split", default="test", choices=("train", "validation", "test"))
-    q.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    q.add_argument("--task", choices=("topics", "claims"), required=True,
+                   help="topics: topic tagging (each line gives the item's topics); claims: claim extraction (its claims)")
+    q.add_argument("--predictions", type=Path, required=True,
+                   help='JSONL, one line per item: {"item_id": ..., "topics": [...]} with topic ids or their integer '
+                        'class labels, or {"item_id": ..., "claims": [...]}')
+    q.add_argument("--split", default="test", choices=SPLITS, help="the split to score on (default: test)")
+    q.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
     q.add_argument("--json", action="store_true", help="print one JSON object with every figure")
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit status.
+
+    >>> main(["bench", "score", "--task", "topics"])  # --predictions is missing: a usage error
+    2
+    """
     try:
-        args = parser.parse_args(argv)
+        args = parser().parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    return {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "diff": _diff, "agree": _agree, "bench": _bench}[args.command](args)
+    commands = {"convert": _convert, "validate": _validate, "build": _build, "check": _check, "diff": _diff, "agree": _agree,
+                "bench": _bench}
+    try:
+        status = commands[args.command](args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must be met inside the try
+        return status
+    except BrokenPipeError:
+        _discard_stdout()
+        return 141  # what a shell reports for a program ended by SIGPIPE
+
+
+def _discard_stdout() -> None:
+    """The reader closed the pipe (``| head``): point stdout at /dev/null so that Python's exit does not write again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (a test's capture): nothing to flush
+        pass
+
+
+def _root(args) -> Path | None:
+    """The project folder of a command: ``--root``, else found from the current folder; None (and a message) when none."""
+    if args.root is not None:
+        return args.root
+    try:
+        return find_root()
+    except AicorpusError as exc:
+        print(f"Error: {exc.issue.format()}", file=sys.stderr)
+        return None
+
+
+def _soft_root() -> Path:
+    """The project folder when the current folder is in one, else the current folder (convert and validate work anywhere)."""
+    try:
+        return find_root()
+    except AicorpusError:
+        return Path(".")
 
 
 def _convert(args) -> int:
+    from .conversion import convert_file
+
+    root = _soft_root()
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     status = 0
     try:
         for path in args.raw:
-            c = build_mod.convert_file(path, Path("."), args.format)
+            c = convert_file(path, root, args.format)
             for issue in c.issues:
                 print(issue.format(), file=sys.stderr)
             if not c.ok:
@@ -89,18 +155,37 @@ def _convert(args) -> int:
 
 
 def _validate(args) -> int:
+    from .review import validate_paths
+
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"Error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    corpus = args.corpus or (Path("splits") if (Path("splits") / "documents").is_dir() else None)
-    report = validate_paths(args.paths, corpus=corpus)
+    root = _soft_root()
+    corpus = args.corpus
+    if corpus is None and is_project(root) and (root / "splits" / "documents").is_dir():
+        corpus = root / "splits"
+    report = validate_paths(args.paths, root=root, corpus=corpus)
     print(render_report(report, args.output_format))
     return 0 if report.valid else 1
 
 
+def _plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``.
+
+    >>> _plural(1, "file"), _plural(0, "error")
+    ('1 file', '0 errors')
+    """
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def render_report(report: Report, fmt: str) -> str:
-    """The report as text (one line per issue, then counts), GitHub annotations, or JSON."""
+    """The report as text (one line per issue, then counts), GitHub annotations, or JSON.
+
+    >>> from aicorpus.validate import Report
+    >>> print(render_report(Report(files=1), "text"))
+    1 file checked: 0 errors in 0 files, 0 warnings
+    """
     if fmt == "json":
         return json.dumps({"valid": report.valid, **report.counts(), "issues": [i.to_dict() for i in report.issues]}, ensure_ascii=False, indent=2)
     lines = []
@@ -112,13 +197,19 @@ def render_report(report: Report, fmt: str) -> str:
         else:
             lines.append(i.format())
     c = report.counts()
-    lines.append(f"{c['files']} files checked: {c['errors']} errors in {c['files_with_errors']} files, {c['warnings']} warnings")
+    lines.append(f"{_plural(c['files'], 'file')} checked: {_plural(c['errors'], 'error')} in {_plural(c['files_with_errors'], 'file')}, "
+                 f"{_plural(c['warnings'], 'warning')}")
     return "\n".join(lines)
 
 
 def _build(args) -> int:
+    from .build import build
+
+    root = _root(args)
+    if root is None:
+        return 2
     progress = sys.stderr.isatty() and not args.no_progress
-    result = build_mod.build(args.root, num_proc=args.num_proc, progress=progress, cache=not args.no_cache)
+    result = build(root, num_proc=args.num_proc, progress=progress, cache=not args.no_cache)
     r = result.report
     if result.up_to_date:
         print("nothing changed since the last build (sources, labels, code and outputs): nothing rebuilt")
@@ -135,10 +226,12 @@ def _build(args) -> int:
 
 def _bench(args) -> int:
     from .bench.score import format_table, score
-    from .errors import AicorpusError
 
+    root = _root(args)
+    if root is None:
+        return 2
     try:
-        result = score(args.task, args.predictions, args.split, args.root)
+        result = score(args.task, args.predictions, args.split, root)
     except AicorpusError as exc:
         print(f"Error: {exc.issue.format()}", file=sys.stderr)
         return 1
@@ -147,7 +240,12 @@ def _bench(args) -> int:
 
 
 def _check(args) -> int:
-    result = build_mod.check(args.root)
+    from .build import check
+
+    root = _root(args)
+    if root is None:
+        return 2
+    result = check(root)
     problems = result.problems(release=args.release)
     for line in problems:
         print(line, file=sys.stderr)
@@ -155,7 +253,7 @@ def _check(args) -> int:
         for line in result.notes():
             print(f"note: {line}")
     if problems:
-        print(f"{len(problems)} problems; run `aicorpus build`, fix what is named above, and commit the result", file=sys.stderr)
+        print(f"{_plural(len(problems), 'problem')}; run `aicorpus build`, fix what is named above, and commit the result", file=sys.stderr)
         return 1
     print("splits/ is up to date" + (" and ready for release" if args.release else ""))
     return 0
@@ -163,7 +261,6 @@ def _check(args) -> int:
 
 def _agree(args) -> int:
     from .bench.agreement import agreement_files, format_agreement
-    from .errors import AicorpusError
 
     try:
         result = agreement_files(args.labels_a, args.labels_b)

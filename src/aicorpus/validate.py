@@ -5,6 +5,10 @@ every record, since the pure-Python validator would dominate build time;
 ``jsonschema``'s ``iter_errors`` then explains the few records that fail,
 with the JSON path, the keyword that failed and a hint. A test checks that
 the two agree on valid and invalid records.
+
+This is the bottom layer: it imports nothing of the package but
+:mod:`aicorpus.errors`. Reviewing contributed files (conversion, labels, the
+published corpus) is :mod:`aicorpus.review`, one layer up.
 """
 
 from __future__ import annotations
@@ -225,11 +229,7 @@ def cross_issues(documents: Iterable[Located], items: Iterable[Located], *, comp
 
 
 # ---------------------------------------------------------------------------
-# Validating contributed files: raw documents and record JSONL files.
-
-RECORD_SUFFIXES = (".jsonl", ".ndjson")
-MANIFEST_NAME = "MANIFEST.jsonl"  # raw/'s source manifest (aicorpus.manifest), not a record file
-MAX_LINE_CHARS = 1_000_000
+# The outcome of a review of files (aicorpus.review fills it, the CLI prints it).
 
 
 @dataclass
@@ -252,187 +252,3 @@ class Report:
         errors = [i for i in self.issues if i.severity == "error"]
         return {"files": self.files, "files_with_errors": len({i.file for i in errors}), "errors": len(errors),
                 "warnings": len(self.issues) - len(errors)}
-
-
-def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path | None = None) -> Report:
-    """Validate raw documents and record files (folders are walked); collect every issue.
-
-    Raw documents are converted exactly as the build would and their records
-    checked; ``.jsonl`` files are read as document or item records. When
-    ``corpus`` (a built ``splits/`` folder) is given, new documents are also
-    checked against the published ones: same id, same bytes, or (for items)
-    a document that already exists.
-    """
-    from .build import convert_file  # the build imports this module
-
-    report = Report()
-    documents: list[Located] = []
-    items: list[Located] = []
-    complete = True
-    label_paths: list[Path] = []
-    for path in _expand(paths):
-        report.files += 1
-        if path.name == MANIFEST_NAME:  # the source manifest: its rows, against schema/manifest.schema.json
-            from .manifest import read_manifest_file
-
-            report.issues += read_manifest_file(path)[1]
-            continue
-        if path.suffix in RECORD_SUFFIXES and _is_label_file(path):
-            label_paths.append(path)
-            continue
-        if path.suffix in RECORD_SUFFIXES:
-            docs, its, issues = read_records(path)
-            complete = False
-            report.issues += issues
-            bad = {i.line for i in issues}
-            documents += [Located(r, path.as_posix(), n) for n, r in docs if n not in bad]
-            items += [Located(r, path.as_posix(), n) for n, r in its if n not in bad]
-        else:
-            c = convert_file(path, root)
-            report.issues += c.issues
-            if c.ok:
-                documents.append(Located(c.document, c.path))
-                items += [Located(it, c.path, it["line_start"]) for it in c.items]
-    known: dict[str, str] = {}
-    if corpus is not None:
-        known = published_documents(corpus)
-        report.issues += near_duplicate_documents(documents, corpus)
-        for loc in documents:
-            d = loc.record
-            for key, what in ((d.get("id"), "id"), (d.get("raw_sha256"), "content")):
-                if key in known and known[key] != d.get("raw_path"):
-                    report.issues.append(Issue(loc.file, "duplicate-document", f"the corpus already has this document ({what} of {known[key]})",
-                                               line=loc.line, json_path="$.id" if what == "id" else "$.raw_sha256", value=shorten(key),
-                                               hint="the document is already published; remove the new copy"))
-    report.issues += cross_issues(documents, items, complete=complete, known_documents=known)
-    if label_paths:
-        from .labels import guideline_version, label_issues, read_labels
-
-        targets = published_items(corpus) if corpus is not None else {}
-        targets.update({loc.record["id"]: loc.record for loc in items})
-        labels, issues = read_labels(label_paths)
-        report.issues += issues + label_issues(labels, targets, version=guideline_version(root))
-    return report
-
-
-def _is_label_file(path: Path) -> bool:
-    """Label files live in labels/ or hold records keyed by item_id."""
-    if path.parent.name == "labels":
-        return True
-    with path.open(encoding="utf-8", errors="replace") as f:
-        first = f.readline()
-    return '"item_id"' in first and '"topics"' in first
-
-
-def published_items(splits_dir: Path) -> dict[str, dict]:
-    """Id -> {id, text} of every published item (what labels are checked against)."""
-    import pyarrow.parquet as pq
-
-    out: dict[str, dict] = {}
-    for path in sorted((splits_dir / "items").glob("*.parquet")):
-        for row in pq.read_table(path, columns=["id", "text"]).to_pylist():
-            out[row["id"]] = row
-    return out
-
-
-#: Cosine (TF-IDF over jieba words of the whole text) at or above which a new
-#: document is a copy of a published one: a re-export or a lightly edited copy.
-DOCUMENT_DUPLICATE = 0.8
-
-
-def near_duplicate_documents(documents: list[Located], splits_dir: Path) -> list[Issue]:
-    """Issues for new documents whose text is a near-copy of a published document (other raw path)."""
-    import pyarrow.parquet as pq
-
-    from .dedup import vectorize
-
-    if not documents:
-        return []
-    published = [row for path in sorted((splits_dir / "documents").glob("*.parquet"))
-                 for row in pq.read_table(path, columns=["id", "raw_path", "text"]).to_pylist()]
-    if not published:
-        return []
-    matrix = vectorize(d["text"] for d in [*published, *(loc.record for loc in documents)])
-    sims = (matrix[len(published) :] @ matrix[: len(published)].T).toarray()
-    issues = []
-    for loc, row in zip(documents, sims):
-        best = int(row.argmax())
-        if row[best] >= DOCUMENT_DUPLICATE and published[best]["raw_path"] != loc.record.get("raw_path"):
-            issues.append(Issue(loc.file, "near-duplicate-document",
-                                f"the text is {row[best]:.0%} similar to the published {published[best]['raw_path']} ({published[best]['id']})",
-                                line=loc.line, json_path="$.text", hint="replace the published file instead of adding a copy, or explain the difference"))
-    return issues
-
-
-def published_documents(splits_dir: Path) -> dict[str, str]:
-    """Id and raw sha256 of every published document -> its raw path."""
-    import pyarrow.parquet as pq
-
-    out: dict[str, str] = {}
-    for path in sorted((splits_dir / "documents").glob("*.parquet")):
-        table = pq.read_table(path, columns=["id", "raw_sha256", "raw_path"]).to_pylist()
-        for row in table:
-            out[row["id"]] = out[row["raw_sha256"]] = row["raw_path"]
-    return out
-
-
-def _expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the files inside folders named; in folders, documentation
-    (README files, and anything in labels/ that is not JSONL, such as GUIDELINES.md) is skipped."""
-    out = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".") and not _is_doc(q))
-        else:
-            out.append(p)
-    return out
-
-
-def _is_doc(path: Path) -> bool:
-    return (path.name.lower() == "readme.md" or path.name == "POPULATIONS.json"
-            or (path.parent.name == "labels" and path.suffix not in RECORD_SUFFIXES))
-
-
-def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]], list[Issue]]:
-    """Read a JSONL file of document or item records; schema-check each line.
-
-    A record is an item when it has ``document_id``, else a document; each
-    comes back with its line number.
-    """
-    name = path.as_posix()
-    documents, items, issues = [], [], []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [], [Issue(name, "unreadable", f"cannot read the file: {exc.strerror}")]
-    if not data.strip():
-        return [], [], [Issue(name, "empty-file", "the file is empty", hint="add one JSON record per line, or remove the file")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [], [Issue(name, "invalid-encoding", f"invalid UTF-8 at byte {exc.start}", line=data[: exc.start].count(b"\n") + 1,
-                              hint="record files must be UTF-8")]
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE_CHARS:
-            issues.append(Issue(name, "line-too-long", f"the line has {len(line):,} characters; the limit is {MAX_LINE_CHARS:,}", line=n,
-                                hint="one record per line; a record this large is not a news item"))
-            continue
-        try:
-            record = json.loads(line)
-        except RecursionError:
-            issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="records are flat objects with shallow lists"))
-            continue
-        except json.JSONDecodeError as exc:
-            issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", line=n,
-                                value=shorten(line, 60), hint="write one complete JSON object per line"))
-            continue
-        if not isinstance(record, dict):
-            issues.append(Issue(name, "type", "a record must be a JSON object", line=n, value=shorten(record), hint="write {...} on each line"))
-            continue
-        kind = "item" if "document_id" in record else "document"
-        issues += schema_issues(kind, record, file=name, line=n)
-        (items if kind == "item" else documents).append((n, record))
-    return documents, items, issues

@@ -1,7 +1,9 @@
 """Reading a system's predictions, with errors that name the file, line and field.
 
 A prediction file is JSONL, one object per item: ``{"item_id": ..., "topics": [...]}``
-for topic tagging, ``{"item_id": ..., "claims": [...]}`` for claim extraction. Claims
+for topic tagging, ``{"item_id": ..., "claims": [...]}`` for claim extraction. A topic
+is its id (``"model_release"``) or its integer class label (``0``: the index in
+``schema/topics.json``, as ``load_dataset`` returns the ``topics`` feature). Claims
 use the label fields (``subject``, ``predicate``, ``value``, ``number``, ``unit``, ...);
 the evidence span may be ``"span": [start, end]`` or ``"start"``/``"end"``; fields a
 system does not produce may be left out (they count as null).
@@ -26,14 +28,15 @@ TEXT_FIELDS = ("subject", "predicate", "value", "unit", "comparator", "time", "e
 
 def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, item_ids: set[str],
                      topics: list[str]) -> dict[str, list]:
-    """Item id -> predicted topics (list of str) or claims (list of dict).
+    """Item id -> predicted topics (list of topic ids) or claims (list of dict).
 
     Parameters
     ----------
     path : path of the JSONL file
     task : ``"topics"`` or ``"claims"``: which key each line must carry
     item_ids : every id a line may name (ids outside it are an error)
-    topics : the taxonomy's topic ids
+    topics : the taxonomy's topic ids, in class-label order; a prediction may give a topic
+        by id or by its integer index in this list, and comes back as ids
 
     Raises
     ------
@@ -54,6 +57,9 @@ def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, ite
     ... except AicorpusError as err:
     ...     print(err.issue.line, err.issue.rule, err.issue.json_path)
     2 unknown-item $.item_id
+    >>> _ = p.write_text('{"item_id": "a", "topics": [1, "model_release"]}\\n')
+    >>> read_predictions(p, "topics", item_ids={"a"}, topics=["model_release", "open_source"])
+    {'a': ['open_source', 'model_release']}
     """
     if task not in ("topics", "claims"):
         raise ValueError(f"task must be 'topics' or 'claims', not {task!r}")
@@ -63,7 +69,6 @@ def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, ite
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise AicorpusError(Issue(name, "missing-file", "prediction file not found", hint="check the path")) from None
-    known_topics = set(topics)
     out: dict[str, list] = {}
     first_line: dict[str, int] = {}
     for n, line in enumerate(lines, start=1):
@@ -76,10 +81,10 @@ def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, ite
                   iid, "keep one line per item")
         first_line[iid] = n
         values = _task_list(record, task, name, n)
-        for k, value in enumerate(values):
-            if task == "topics":
-                _check_topic(value, known_topics, name, n, f"$.topics[{k}]")
-            else:
+        if task == "topics":
+            values = [_topic(value, topics, name, n, f"$.topics[{k}]") for k, value in enumerate(values)]
+        else:
+            for k, value in enumerate(values):
                 _check_claim(value, name, n, f"$.claims[{k}]")
         out[iid] = values
     return out
@@ -120,10 +125,15 @@ def _task_list(record: dict, task: str, name: str, n: int) -> list:
     return values
 
 
-def _check_topic(topic: object, known: set[str], name: str, n: int, json_path: str) -> None:
-    if topic not in known:
-        _fail(name, n, "unknown-topic", f"topic {topic!r} is not in schema/topics.json", json_path, topic,
-              "use a topic id from schema/topics.json")
+def _topic(topic: object, topics: list[str], name: str, n: int, json_path: str) -> str:
+    """The topic id of a predicted topic given by id or by integer class label."""
+    if isinstance(topic, int) and not isinstance(topic, bool) and 0 <= topic < len(topics):
+        return topics[topic]
+    if isinstance(topic, str) and topic in topics:
+        return topic
+    example = f"{topics[0]!r} or {0}" if topics else "a topic id"
+    _fail(name, n, "unknown-topic", f"topic {topic!r} is neither a topic id of schema/topics.json nor a class label 0 to {len(topics) - 1}",
+          json_path, topic, f"give a topic id or its integer class label, e.g. {example} (the list is in schema/topics.json)")
 
 
 def _check_claim(claim: object, name: str, n: int, json_path: str) -> None:

@@ -6,25 +6,29 @@
   groups are near-duplicate clusters (splits/near-duplicates.jsonl), so that one story never
   sits on both sides of a fold.
 
-Nothing is tuned: each baseline runs with its default parameters, seeded.
+Nothing is tuned: each baseline runs with its default parameters, seeded, and
+on one BLAS thread: OpenBLAS's threads made the logistic regressions some 40
+times slower on two cores, and a result must not depend on the machine's core
+count. A result file holds nothing about the machine it ran on (no absolute
+path, no commit, no package versions), so that rerunning the baselines on other
+data-equal checkouts rewrites it byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import platform
-import subprocess
-from importlib import metadata as importlib_metadata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..labels import topic_ids
 from ..splits import SPLITS
-from ..validate import published_items
+from ..review import published_items
 from .baselines import CLAIM_BASELINES, TOPIC_BASELINES
 from .metrics import claim_scores_with_ci, load_aliases, topic_scores_with_ci
 from .score import gold_labels, score
@@ -36,7 +40,7 @@ FOLDS = 5
 
 
 def labeled_items(root: Path) -> list[dict]:
-    """Every published item that has a valid label: id, split, title, text, topics, claims (sorted by id)."""
+    """Every published item that has a valid label: id, split, title, text, topics, claims, claims_labeled (sorted by id)."""
     root = Path(root)
     items = published_items(root / "splits")
     gold, _ = gold_labels(root, items)
@@ -46,13 +50,15 @@ def labeled_items(root: Path) -> list[dict]:
             for row in pq.read_table(path, columns=["id", "title", "text"]).to_pylist():
                 if row["id"] in gold:
                     g = gold[row["id"]]
-                    out.append({**row, "split": split, "topics": g["topics"], "claims": g["claims"]})
+                    out.append({**row, "split": split, "topics": g["topics"], "claims": g["claims"],
+                                "claims_labeled": g.get("claims_labeled", True)})
     return sorted(out, key=lambda r: r["id"])
 
 
 def fingerprint(items: list[dict], groups: list[int]) -> str:
     """sha256 of what a result depends on in the data: ids, splits, texts, labels and the cross-validation groups."""
-    canon = json.dumps([[r["id"], r["split"], r["title"], r["text"], r["topics"], r["claims"], g] for r, g in zip(items, groups)],
+    canon = json.dumps([[r["id"], r["split"], r["title"], r["text"], r["topics"], r["claims"], r.get("claims_labeled", True), g]
+                        for r, g in zip(items, groups)],
                        ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()
 
@@ -87,9 +93,20 @@ def _headline(task: str, scores: dict) -> tuple[dict, dict]:
 
 
 def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
-    """Both protocols for one baseline; writes the test predictions beside the result."""
-    root = Path(root)
+    """Both protocols for one baseline; writes the test predictions beside the result.
+
+    >>> run_baseline("topics", "prior", Path("."), labeled_items(Path(".")))["protocols"]["fixed_split"]["predictions"]  # doctest: +SKIP
+    'results/topics/prior.test.jsonl'
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_baseline(task, name, Path(root), items)
+
+
+def _run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
     factory = (TOPIC_BASELINES if task == "topics" else CLAIM_BASELINES)[name]
+    data_sha256 = fingerprint(items, _groups(root, [r["id"] for r in items]))  # of all labelled items, as stale_results computes it
+    if task == "claims":  # an item whose claims are not labelled yet is neither a training example nor a test case
+        items = [r for r in items if r.get("claims_labeled", True)]
     out_dir = root / RESULTS / task
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -100,6 +117,7 @@ def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
     lines = [json.dumps({"item_id": r["id"], task: p}, ensure_ascii=False) for r, p in zip(test, model.predict(test))]
     predictions.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fixed = score(task, predictions, "test", root, seed=SEED)
+    fixed["predictions"] = portable_path(predictions, root)
 
     ids = [r["id"] for r in items]
     groups = _groups(root, ids)
@@ -123,39 +141,62 @@ def run_baseline(task: str, name: str, root: Path, items: list[dict]) -> dict:
         "params": model.get_params(),
         "seed": SEED,
         "protocols": protocols,
-        "data_sha256": fingerprint(items, groups),
+        "data_sha256": data_sha256,
         "code_sha256": code_fingerprint(),
-        "environment": _environment(),
+        "aicorpus_version": __version__,
     }
 
 
-def _environment() -> dict:
-    versions = {}
-    for pkg in ("scikit-learn", "scipy", "numpy", "rjieba", "pyarrow", "datasets", "cn2an"):
-        try:
-            versions[pkg] = importlib_metadata.version(pkg)
-        except importlib_metadata.PackageNotFoundError:
-            versions[pkg] = None
+def portable_path(path: Path, root: Path) -> str:
+    """``path`` as a result file records it: relative to the project, else its name alone (never an absolute path).
+
+    >>> portable_path(Path("/p/results/topics/prior.test.jsonl"), Path("/p")), portable_path(Path("/tmp/x.jsonl"), Path("/p"))
+    ('results/topics/prior.test.jsonl', 'x.jsonl')
+    """
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
-    return {"aicorpus": __version__, "python": platform.python_version(), "packages": versions, "code_commit": commit}
+        return Path(path).absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
-def run_all(root: Path = Path(".")) -> list[Path]:
-    """Every baseline of both tasks; returns the result files written."""
+def baselines() -> list[tuple[str, str]]:
+    """(task, baseline name) of every baseline, in registry order.
+
+    >>> ("topics", "prior") in baselines()
+    True
+    """
+    return [("topics", name) for name in TOPIC_BASELINES] + [("claims", name) for name in CLAIM_BASELINES]
+
+
+def run_baselines(root: Path, items: list[dict], *, num_proc: int = 1) -> dict[tuple[str, str], dict]:
+    """(task, name) -> :func:`run_baseline`'s result, for every baseline; on ``num_proc`` processes.
+
+    The figures do not depend on ``num_proc``: each baseline is seeded and runs on one BLAS thread.
+
+    >>> results = run_baselines(Path("."), labeled_items(Path(".")), num_proc=2)  # doctest: +SKIP
+    """
+    jobs = baselines()
+    if num_proc <= 1:
+        return {job: run_baseline(*job, root, items) for job in jobs}
+    with ProcessPoolExecutor(num_proc) as pool:  # forked: a test's patched registries and RESULTS come along
+        futures = {job: pool.submit(run_baseline, *job, root, items) for job in jobs}
+        return {job: futures[job].result() for job in jobs}
+
+
+def run_all(root: Path = Path("."), *, num_proc: int = 1) -> list[Path]:
+    """Every baseline of both tasks, on ``num_proc`` processes; returns the result files written.
+
+    >>> run_all(Path("."), num_proc=2)  # doctest: +SKIP
+    [PosixPath('results/topics/prior.json'), ...]
+    """
     root = Path(root)
-    items = labeled_items(root)
     written = []
-    for task, registry in (("topics", TOPIC_BASELINES), ("claims", CLAIM_BASELINES)):
-        for name in registry:
-            result = run_baseline(task, name, root, items)
-            path = root / RESULTS / task / f"{name}.json"
-            tmp = path.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-            tmp.replace(path)
-            written.append(path)
+    for (task, name), result in run_baselines(root, labeled_items(root), num_proc=num_proc).items():
+        path = root / RESULTS / task / f"{name}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
     return written
 
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from ..errors import AicorpusError, Issue
 from ..labels import guideline_version, label_files, label_issues, passing, read_labels, taxonomy, topic_ids
-from ..validate import published_items
+from ..review import published_items
 from .metrics import ALIASES_PATH, CLAIM_LEVELS, claim_scores_with_ci, load_aliases, topic_scores_with_ci
 from .predictions import read_predictions
 
@@ -29,11 +29,22 @@ SHARD = re.compile(r"^(?P<split>.+)-\d{5}-of-\d{5}\.parquet$")
 
 
 def split_item_ids(root: Path, split: str) -> list[str]:
-    """Ids of the items of ``split``, in file order, from ``splits/items/<split>-*.parquet``."""
-    paths = sorted(p for p in (Path(root) / "splits" / "items").glob("*.parquet") if (m := SHARD.match(p.name)) and m["split"] == split)
+    """Ids of the items of ``split``, in file order, from ``splits/items/<split>-*.parquet``.
+
+    The error for a split with no file names the folder looked in, so that a command run from the wrong
+    folder says so.
+
+    >>> len(split_item_ids(Path("."), "test")) > 0
+    True
+    """
+    folder = Path(root) / "splits" / "items"
+    paths = sorted(p for p in folder.glob("*.parquet") if (m := SHARD.match(p.name)) and m["split"] == split)
     if not paths:
-        raise AicorpusError(Issue("splits/items/", "unknown-split", f"no Parquet file for split {split!r}",
-                                  hint="use train, validation or test, and build the corpus first (aicorpus build)"))
+        found = sorted({m["split"] for p in folder.glob("*.parquet") if (m := SHARD.match(p.name))})
+        where = f"{folder.resolve().as_posix()}/ (project root {Path(root).resolve().as_posix()})"
+        raise AicorpusError(Issue(f"{folder.as_posix()}/", "unknown-split", f"no Parquet file for split {split!r} in {where}",
+                                  hint=f"use one of the splits there ({', '.join(found)})" if found else
+                                  "build the corpus there first (aicorpus build), or name the project folder with --root"))
     return [iid for p in paths for iid in pq.read_table(p, columns=["id"]).column("id").to_pylist()]
 
 
@@ -66,7 +77,9 @@ def score(task: Literal["topics", "claims"], predictions_path: Path | str, split
     ids = split_item_ids(root, split)
     items = published_items(root / "splits")
     gold, problems = gold_labels(root, items)
-    scored = sorted(iid for iid in ids if iid in gold)  # id order: figures do not depend on row order in the files
+    # id order: figures do not depend on row order in the files; claims are scored only where they were labelled
+    # (claims_labeled false: the item's topics are labelled, its claims not yet, which is not "no claims")
+    scored = sorted(iid for iid in ids if iid in gold and (task == "topics" or gold[iid].get("claims_labeled", True)))
     if not scored:
         raise AicorpusError(Issue("labels/", "no-gold-labels", f"no item of split {split!r} has a valid label yet",
                                   hint="label items of this split (labels/GUIDELINES.md) or fix the label problems the build reports"))
