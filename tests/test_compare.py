@@ -53,3 +53,17 @@ def test_claims_use_the_benchmark_matching():
     r = compare_claims(gold, [[], []], [[alias], [alias]], aliases={"google": "谷歌"}, n_resamples=100, n_shuffles=100)
     assert r["strict_f1"]["a"] == 0.0 and r["strict_f1"]["b"] == 1.0  # the alias resolves: a strict match
     assert set(r) >= {"strict_f1", "lenient_f1", "numeric_strict_f1", "numeric_lenient_f1"}
+
+
+def test_compare_command_on_two_baselines(capsys):
+    from aicorpus.cli import main
+    from conftest import ROOT
+
+    a, b = ROOT / "results/topics/prior.test.jsonl", ROOT / "results/topics/word_tfidf_svm.test.jsonl"
+    assert main(["bench", "compare", "--task", "topics", str(a), str(b), "--root", str(ROOT), "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert out["split"] == "test" and out["n_items"] > 300
+    assert out["micro_f1"]["b"] > out["micro_f1"]["a"] and out["micro_f1"]["p_value"] < 0.01
+    assert main(["bench", "compare", "--task", "topics", str(a), str(ROOT / "nope.jsonl"), "--root", str(ROOT)]) == 1

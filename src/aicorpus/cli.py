@@ -80,6 +80,13 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--split", default="test", choices=SPLITS, help="the split to score on (default: test)")
     q.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
     q.add_argument("--json", action="store_true", help="print one JSON object with every figure")
+    q = bench.add_parser("compare", help="is B better than A? paired bootstrap interval and randomization p-value on one split")
+    q.add_argument("--task", choices=("topics", "claims"), required=True, help="topics or claims (as for score)")
+    q.add_argument("a", type=Path, help="prediction file of system A (JSONL, as for score)")
+    q.add_argument("b", type=Path, help="prediction file of system B")
+    q.add_argument("--split", default="test", choices=SPLITS, help="the split to compare on (default: test)")
+    q.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
+    q.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     return parser
 
 
@@ -230,6 +237,16 @@ def _bench(args) -> int:
     root = _root(args)
     if root is None:
         return 2
+    if args.bench_command == "compare":
+        from .bench.compare import compare_files, format_comparison
+
+        try:
+            result = compare_files(args.task, args.a, args.b, args.split, root)
+        except AicorpusError as exc:
+            print(f"Error: {exc.issue.format()}", file=sys.stderr)
+            return 1
+        print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_comparison(result, args.a.as_posix(), args.b.as_posix()))
+        return 0
     try:
         result = score(args.task, args.predictions, args.split, root)
     except AicorpusError as exc:

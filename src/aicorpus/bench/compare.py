@@ -112,11 +112,35 @@ def compare_claims(gold: list[list[dict]], pred_a: list[list[dict]], pred_b: lis
             **_paired(stats, ca, cb, swap, len(gold), n_resamples=n_resamples, n_shuffles=n_shuffles, seed=seed, alpha=alpha)}
 
 
+def compare_files(task: str, path_a, path_b, split: str, root, *, n_resamples: int = 1000, n_shuffles: int = 1000,
+                  seed: int = 0) -> dict:
+    """Compare two prediction files on the labelled items of ``split`` (the items ``aicorpus bench score`` scores)."""
+    from pathlib import Path
+
+    from ..labels import topic_ids
+    from ..review import published_items
+    from .metrics import load_aliases
+    from .predictions import read_predictions
+    from .score import gold_labels, split_item_ids
+
+    root = Path(root)
+    items = published_items(root / "splits")
+    gold, _ = gold_labels(root, items)
+    scored = sorted(i for i in split_item_ids(root, split) if i in gold and (task == "topics" or gold[i].get("claims_labeled", True)))
+    a, b = (read_predictions(p, task, item_ids=set(items), topics=topic_ids()) for p in (path_a, path_b))
+    y = [gold[i][task] for i in scored]
+    pa, pb = [a.get(i, []) for i in scored], [b.get(i, []) for i in scored]
+    options = {"n_resamples": n_resamples, "n_shuffles": n_shuffles, "seed": seed}
+    result = compare_topics(y, pa, pb, topic_ids(), **options) if task == "topics" else compare_claims(y, pa, pb, aliases=load_aliases(), **options)
+    return {**result, "split": split, "a": Path(path_a).as_posix(), "b": Path(path_b).as_posix(),
+            "bootstrap": {"n_resamples": n_resamples, "n_shuffles": n_shuffles, "seed": seed}}
+
+
 def format_comparison(r: dict, name_a: str, name_b: str) -> str:
     """The comparison as a table: each figure for A and B, the difference B - A with its interval, and p."""
-    lines = [f"{r['task']} on {r['n_items']} items: A = {name_a}, B = {name_b}",
+    lines = [f"{r['task']} on {r['n_items']} items{' of ' + r['split'] if 'split' in r else ''}: A = {name_a}, B = {name_b}",
              f"{'figure':<22} {'A':>7} {'B':>7} {'B - A':>8}  95% interval        p"]
     for name, v in r.items():
-        if isinstance(v, dict):
+        if isinstance(v, dict) and "difference" in v:
             lines.append(f"{name:<22} {v['a']:7.3f} {v['b']:7.3f} {v['difference']:+8.3f}  [{v['ci'][0]:+.3f}, {v['ci'][1]:+.3f}]  {v['p_value']:.4f}")
     return "\n".join(lines)
