@@ -10,9 +10,16 @@ pairs, never the corpus.
 
 Input problems never raise: they become :class:`Issue` objects, the document
 is rejected whole (nothing half-published) and the rest of the batch goes on,
-so that ``inputs == published + rejected`` always holds. Output is written to
-a staging folder and renamed into place, so a killed build leaves the previous
-``splits/`` whole; :func:`check` builds into a temporary folder and compares.
+so that ``inputs == published + rejected`` always holds. Raw files and labels
+are read from regular files only (:mod:`aicorpus.inputs`): a link, FIFO or
+device is a rejected input, never read.
+
+Output is written to a staging folder, then switched into place together
+(:func:`switch`): the staging folder is committed by one rename, and a build
+killed after that is completed by the next one (:func:`recover`); a target that
+cannot be written stops the switch before it starts or rolls back what it did.
+:func:`check` builds into a temporary folder, without any cache, and compares;
+the conversion cache is trusted only while git does not track it.
 """
 
 from __future__ import annotations
@@ -23,11 +30,14 @@ import itertools
 import json
 import os
 import shutil
+import stat
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,8 +50,10 @@ from . import card, dedup, splits
 from .conversion import Converted, convert_file
 from .conversion import published_path as _published_path
 from .coverage import COUNTS as COVERAGE_COUNTS
-from .errors import Issue
+from .errors import AicorpusError, Issue
+from .inputs import check_path, is_regular, read_bytes, walk
 from .manifest import META_FILES
+from .sources import MAX_BYTES, TOO_LARGE_HINT
 from .labels import guideline_version, label_files, label_issues, passing, read_labels
 from .parquet import DOCUMENT_FEATURES, DOCUMENT_ROW_GROUP, ITEM_FEATURES, ParquetStream, read_table, with_labels
 
@@ -55,6 +67,21 @@ CACHE_DIR = ".cache/convert"
 _CACHE_FORMAT = 2  # part of the cache key: raise it when Converted.to_json changes (build.py is not in code_version)
 STATE = ".cache/last-build.json"  # inputs and outputs of the last build: an unchanged project is not rebuilt
 STAGES = ("read", "convert", "validate", "split", "write")
+STAGING_PREFIX = ".staging-"  # a build's outputs before the switch (git-ignored)
+SWITCH = ".aicorpus-switch"  # the staging folder once the switch is committed (git-ignored); see switch()
+_JOURNAL = ".outputs.json"  # inside it: the outputs it holds, in the order they are put in place
+#: Paths that only a build writes and that must never be committed: a committed cache or switch would be trusted input.
+LOCAL_ONLY = (".cache", SWITCH)
+
+#: Called with the name of each point the build reaches: "convert", "near-duplicates", "write" (the passes
+#: start), "switch" (the switch is committed), "replaced:<output>" (one output is in place). Tests stop a
+#: build at a defined point with it (a signal, a file added) instead of after a guessed time.
+HOOK: Callable[[str], None] | None = None
+
+
+def _reached(point: str) -> None:
+    if HOOK is not None:
+        HOOK(point)
 
 
 def parquet_path(config: str, split: str) -> str:
@@ -81,10 +108,10 @@ def _convert_for_build(job: tuple[Path, Path, str | None, str]) -> Converted:
     path, root, cache_dir, version = job
     key = data = None
     if cache_dir:
-        try:
-            data = path.read_bytes()
-        except OSError:  # convert_file reports it
-            pass
+        try:  # as convert_file reads: a link or a FIFO is refused without being read
+            data = read_bytes(path, _published_path(path, root), limit=MAX_BYTES, root=root, hint=TOO_LARGE_HINT)
+        except AicorpusError as exc:
+            return Converted(_published_path(path, root), issues=[exc.issue])
         key = hashlib.sha256(f"{_CACHE_FORMAT}\0{version}\0{_published_path(path, root)}\0".encode() + (data or b"")).hexdigest()
         hit = Path(cache_dir) / key[:2] / f"{key}.json"
         if hit.exists():
@@ -110,10 +137,18 @@ def _convert_batch(jobs: list[tuple]) -> list[Converted]:
 
 
 def raw_files(root: Path, raw_dir: str = RAW_DIR) -> list[Path]:
-    """Every raw document below ``raw_dir``, sorted; hidden files, README files and the source manifest are skipped."""
-    base = root / raw_dir
-    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
-                  and not (p.parent == base and p.name in META_FILES))
+    """Every raw document below ``raw_dir`` that is a regular file, sorted (see :func:`raw_inputs`)."""
+    return raw_inputs(root, raw_dir)[0]
+
+
+def raw_inputs(root: Path, raw_dir: str = RAW_DIR) -> tuple[list[Path], list[Issue]]:
+    """The raw documents below ``raw_dir`` (sorted), and an error for every entry that is not a regular file.
+
+    Hidden files, README files and the source manifest are skipped. The folder is walked without
+    following links; a link (wherever it points), a FIFO or a device is refused without being opened.
+    """
+    base = Path(root) / raw_dir
+    return walk(base, Path(root), skip=lambda p: p.name.lower() == "readme.md" or (p.parent == base and p.name in META_FILES))
 
 
 def convert_all(paths: Iterable[Path], root: Path, *, num_proc: int = 1, progress: bool = False, cache: bool = True,
@@ -152,8 +187,30 @@ def _processes(num_proc: int) -> ProcessPoolExecutor | contextlib.nullcontext:
     """The build's worker processes (conversion, then the pair search), or a stand-in for none when ``num_proc`` is 1.
 
     Started before pass 1 fills the main process: a forked worker maps, and is measured with, its parent's memory.
+    Each worker ends itself when the build's process is gone (:func:`_outlive_no_parent`).
     """
-    return ProcessPoolExecutor(num_proc) if num_proc > 1 else contextlib.nullcontext()
+    return ProcessPoolExecutor(num_proc, initializer=_outlive_no_parent) if num_proc > 1 else contextlib.nullcontext()
+
+
+def _outlive_no_parent() -> None:
+    """In a worker: end this process as soon as its parent is gone.
+
+    A build killed by TERM or KILL never shuts its pool down, and its workers would wait for work forever
+    (some 200 MB each). multiprocessing gives each child a sentinel that becomes ready when the parent
+    exits; a thread waits on it (no polling) and ends the worker.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 @dataclass
@@ -184,58 +241,202 @@ def build(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_
     """
     root = Path(root)
     clock = time.perf_counter()
+    recover(root)  # a build killed after its switch was committed: finish it first
     state_path = root / STATE
-    if cache and (previous := _up_to_date(root, state_path, raw_dir, out_dir)):
+    cache = cache and not committed(root, LOCAL_ONLY)  # a cache that came with the sources is not this machine's: never trust it
+    # The inputs are hashed before anything is read: a file added or changed while the build runs makes the
+    # next build see a change (hashed after, it would be recorded as built and never be).
+    inputs = _inputs(root, raw_dir, out_dir)
+    if cache and (previous := _up_to_date(root, state_path, inputs)):
         previous.seconds = {"read": time.perf_counter() - clock}
         return previous
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
         result = generate(root, staging, raw_dir=raw_dir, out_dir=out_dir, num_proc=num_proc, progress=progress, cache=cache)
         clock = time.perf_counter()
-        for name in result.outputs:
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, root / name)
+        switch(root, staging, result.outputs)
         if cache:
-            _save_state(root, state_path, raw_dir, out_dir, result)
+            _save_state(state_path, inputs, root, result)
         result.seconds["write"] += time.perf_counter() - clock
         return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def switch(root: Path, staging: Path, outputs: list[str]) -> None:
+    """Put every output of ``staging`` in place together: all of them, or (on an error) none.
+
+    Outputs live in several folders (splits/, docs/plots/, the project root), so no single rename can
+    replace them all. Instead: every target is checked first (its folder writable, no folder in the
+    file's place), so that the usual failures stop the switch before it starts; then the list of outputs
+    is written into the staging folder and the folder is renamed to :data:`SWITCH`, which commits the
+    switch in one step; then each output replaces its target, the old file kept as a hard link until the
+    end. An error on the way puts every old file back. A build killed after the commit leaves
+    :data:`SWITCH`, which the next build completes (:func:`recover`) before anything else, and which
+    ``aicorpus check`` reports; killed before it, nothing was touched.
+    """
+    root, staging = Path(root), Path(staging)
+    _preflight(root, outputs)
+    (staging / _JOURNAL).write_text(json.dumps({"outputs": outputs}, ensure_ascii=False), encoding="utf-8")
+    folder = root / SWITCH
+    os.rename(staging, folder)  # the commit: from here on the new outputs are the build's result
+    _reached("switch")
+    done: list[tuple[str, bool]] = []  # outputs in place, and whether an old file was kept
+    try:
+        for name in outputs:
+            done.append((name, _put(root, folder, name)))
+            _reached(f"replaced:{name}")
+    except OSError as exc:
+        _roll_back(root, folder, done)
+        raise AicorpusError(Issue(name, "output-not-writable", f"cannot put {name} in place: {exc.strerror or exc}; "
+                                  "every output was restored to its state before the build", hint="make the target writable and build again")) from None
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _preflight(root: Path, outputs: list[str]) -> None:
+    """Raise before any output is replaced when a target's folder cannot be written or a target is not a file."""
+    folders = set()
+    for name in outputs:
+        target = root / name
+        if os.path.lexists(target) and stat.S_ISDIR(os.lstat(target).st_mode):
+            raise AicorpusError(Issue(name, "output-not-writable", f"{name} is a folder, where the build writes a file; no output was changed",
+                                      hint="remove the folder and build again"))
+        folders.add(target.parent)
+    for folder in sorted(folders):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):  # what the rename needs: an entry created in the folder
+                pass
+        except OSError as exc:
+            rel = _published_path(folder, root)
+            raise AicorpusError(Issue(rel, "output-not-writable", f"cannot write in {rel}/: {exc.strerror or exc}; no output was changed",
+                                      hint="make the folder writable and build again")) from None
+
+
+def _put(root: Path, folder: Path, name: str) -> bool:
+    """Replace ``root/name`` with ``folder/name``, keeping the old file (a hard link, else a copy) in ``folder/.old``."""
+    target, new = root / name, folder / name
+    kept = os.path.lexists(target)
+    if kept:
+        old = folder / ".old" / name
+        old.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(old):
+            try:
+                os.link(target, old, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(target, old, follow_symlinks=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(new, target)
+    return kept
+
+
+def _roll_back(root: Path, folder: Path, done: list[tuple[str, bool]]) -> None:
+    for name, kept in reversed(done):
+        target = root / name
+        if kept:
+            os.replace(folder / ".old" / name, target)
+        elif os.path.lexists(target):
+            os.unlink(target)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover(root: Path) -> bool:
+    """Complete a switch that a killed build committed (:func:`switch`); True when there was one.
+
+    Only the outputs the switch's own list names are moved, and only to paths inside ``root``.
+    """
+    root = Path(root)
+    folder = root / SWITCH
+    if not os.path.lexists(folder):
+        return False
+    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+        raise AicorpusError(Issue(SWITCH, "invalid-switch", f"{SWITCH} is not a folder a build left", hint=f"remove {SWITCH}"))
+    try:
+        outputs = json.loads((folder / _JOURNAL).read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise AicorpusError(Issue(SWITCH, "invalid-switch", f"{SWITCH} holds no list of outputs: no build left it",
+                                  hint=f"remove {SWITCH} and build again")) from None
+    for name in outputs:
+        if not isinstance(name, str) or Path(name).is_absolute() or ".." in Path(name).parts or name.startswith(SWITCH):
+            raise AicorpusError(Issue(SWITCH, "invalid-switch", f"{SWITCH} names an output outside the project: {name!r}",
+                                      hint=f"remove {SWITCH} and build again"))
+    try:
+        for name in outputs:
+            if os.path.lexists(folder / name):
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(folder / name, root / name)
+    except OSError as exc:
+        raise AicorpusError(Issue(name, "output-not-writable", f"cannot finish the interrupted build: {name}: {exc.strerror or exc}",
+                                  hint=f"make the target writable and build again ({SWITCH} keeps the outputs until then)")) from None
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
+
+
+def committed(root: Path, paths: Iterable[str]) -> list[str]:
+    """The files under ``paths`` (relative to ``root``) that git tracks: none outside a git work tree, or without git."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *paths], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [p for p in done.stdout.decode("utf-8", "replace").split("\0") if p] if done.returncode == 0 else []
+
+
 def _inputs(root: Path, raw_dir: str, out_dir: str) -> str:
-    """sha256 over everything a build reads: code, schemas, raw files, labels, the split lock, the docs' prose, results."""
+    """sha256 over everything a build reads but does not write: code, schemas, raw files, labels, results.
+
+    The build's own outputs that it also reads (the split lock, README.md and DATASHEET.md, whose prose is
+    kept) are left out: the state records their hashes after the build, and any change to them is seen
+    there. A file that is not regular (a link, a FIFO) is hashed by its name alone, never opened.
+    """
     h = hashlib.sha256(f"{raw_dir}\0{out_dir}\0{code_version()}\0".encode())
     package = Path(__file__).resolve().parent
     files = sorted(package.rglob("*.py")) + sorted((package.parents[1] / "schema").glob("*.json"))
-    files += raw_files(root, raw_dir) + label_files(root) + sorted((root / "labels").glob("*.md"))
-    files += [root / out_dir / LOCK, root / "README.md", root / "DATASHEET.md"] + sorted((root / card.RESULTS).glob("*/*.json"))
+    raw, refused = raw_inputs(root, raw_dir)
+    files += raw + [root / i.file for i in refused] + label_files(root) + sorted((root / "labels").glob("*.md"))
+    files += [root / name for name in ("raw/MANIFEST.jsonl", "raw/POPULATIONS.json")] + sorted((root / card.AGREEMENT).glob("*.jsonl"))
+    files += sorted((root / card.RESULTS).glob("*/*.json"))
     for path in files:
-        if path.exists():
+        if os.path.lexists(path):
             h.update(str(path).encode() + b"\0")
-            with open(path, "rb") as f:  # in pieces: the split lock of a large corpus is tens of MB
-                for piece in iter(lambda: f.read(1 << 20), b""):
-                    h.update(piece)
+            _hash_file(h, path)
     return h.hexdigest()
 
 
-def _up_to_date(root: Path, state_path: Path, raw_dir: str, out_dir: str) -> BuildResult | None:
+def _hash_file(h, path: Path) -> None:
+    """Feed the bytes of ``path`` to ``h`` when it is a regular file (opened without following a link or blocking), else a mark."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        h.update(b"\0unreadable\0")
+        return
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            h.update(b"\0not a regular file\0")
+            return
+        for piece in iter(lambda: f.read(1 << 20), b""):  # in pieces: a file may be tens of MB
+            h.update(piece)
+
+
+def _up_to_date(root: Path, state_path: Path, inputs: str) -> BuildResult | None:
     """The previous result when no input changed and no output was touched since (make-style); else None."""
-    if not state_path.exists():
+    if not is_regular(state_path):
         return None
-    state = json.loads(state_path.read_text(encoding="utf-8"))
-    if state["inputs"] != _inputs(root, raw_dir, out_dir):
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        if state["inputs"] != inputs:
+            return None
+        if any(not is_regular(root / name) or card._sha256(root / name) != sha for name, sha in state["outputs"].items()):
+            return None
+        r = state["result"]
+        return BuildResult(r["inputs"], r["published"], {p: [Issue(**i) for i in v] for p, v in r["rejected"].items()}, r["report"],
+                           [Issue(**i) for i in r["label_problems"]], r["outputs"], {}, up_to_date=True)
+    except (ValueError, KeyError, TypeError):  # a state this version did not write: build
         return None
-    if any(not (root / name).exists() or card._sha256(root / name) != sha for name, sha in state["outputs"].items()):
-        return None
-    r = state["result"]
-    return BuildResult(r["inputs"], r["published"], {p: [Issue(**i) for i in v] for p, v in r["rejected"].items()}, r["report"],
-                       [Issue(**i) for i in r["label_problems"]], r["outputs"], {}, up_to_date=True)
 
 
-def _save_state(root: Path, state_path: Path, raw_dir: str, out_dir: str, result: BuildResult) -> None:
+def _save_state(state_path: Path, inputs: str, root: Path, result: BuildResult) -> None:
     state = {
-        "inputs": _inputs(root, raw_dir, out_dir),
+        "inputs": inputs,
         "outputs": {name: card._sha256(root / name) for name in result.outputs},
         "result": {"inputs": result.inputs, "published": result.published, "report": result.report, "outputs": result.outputs,
                    "rejected": {p: [i.to_dict() for i in v] for p, v in result.rejected.items()},
@@ -254,13 +455,15 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     seconds = Counter({s: 0.0 for s in STAGES})
     located_labels, label_problems = read_labels(label_files(root), root)
     with _processes(num_proc) as pool:
-        spooled = _convert_pass(root, staging, raw_dir, {loc.record["item_id"] for loc in located_labels},
+        _reached("convert")
+        spooled = _convert_pass(root, staging, raw_dir, out_dir, {loc.record["item_id"] for loc in located_labels},
                                 executor=pool, progress=progress, cache=cache, seconds=seconds)
         peaks = {"convert": _peak_rss_mb()}
 
+        _reached("near-duplicates")
         clock = time.perf_counter()
         pairs, below, groups = _near_duplicates(spooled.ids, spooled.terms, pool)
-    lock = splits.read_lock(root / out_dir / LOCK)
+    lock = read_lock(root, out_dir)
     split_of, conflicts = splits.assigner(groups, lock)
     if located_labels:
         label_problems += label_issues(located_labels, spooled.labeled_texts, version=guideline_version(root))
@@ -268,6 +471,7 @@ def generate(root: Path, staging: Path, *, raw_dir: str = RAW_DIR, out_dir: str 
     seconds["split"] += time.perf_counter() - clock
     peaks["near-duplicates and splits"] = _peak_rss_mb()
 
+    _reached("write")
     clock = time.perf_counter()
     listed = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:LISTED_PAIRS]
     stats, titles, outputs, unlocked = _write_pass(staging, out_dir, spooled.ids, split_of, lock, labels,
@@ -348,20 +552,67 @@ class _Spooled:
     coverage: dict[str, Counter] = field(default_factory=dict)  # line accounting summed per format (per document: in its record)
 
 
-def _convert_pass(root: Path, staging: Path, raw_dir: str, wanted: set[str], *, executor: Executor | None, progress: bool,
-                  cache: bool, seconds: Counter) -> _Spooled:
-    """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item word counts to disk."""
+def read_lock(root: Path, out_dir: str = OUT_DIR) -> dict[str, str]:
+    """The split lock, or an :class:`AicorpusError` naming it when it is a link, not JSON lines, or names an unknown split."""
+    path, name = Path(root) / out_dir / LOCK, f"{out_dir}/{LOCK}"
+    if not os.path.lexists(path):
+        return {}
+    check_path(path, name, Path(root))
+    try:
+        lock = splits.read_lock(path)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise AicorpusError(Issue(name, "invalid-lock", f"the split lock cannot be read: {type(exc).__name__}: {str(exc)[:120]}",
+                                  hint='one {"item_id": ..., "split": ...} a line; restore it from git')) from None
+    if bad := next((i for i, s in lock.items() if s not in splits.SPLITS or not isinstance(i, str)), None):
+        raise AicorpusError(Issue(name, "invalid-lock", f"the split lock gives {bad!r} the split {lock[bad]!r}",
+                                  hint=f"a split is one of {', '.join(splits.SPLITS)}; restore the lock from git"))
+    return lock
+
+
+def published_owners(root: Path, out_dir: str = OUT_DIR) -> dict[str, str]:
+    """Document id and raw sha256 -> the raw path that publishes it, from the published documents (empty when unreadable)."""
+    out: dict[str, str] = {}
+    for path in sorted((Path(root) / out_dir / "documents").glob("*.parquet")):
+        try:
+            rows = pq.ParquetFile(path).read(columns=["id", "raw_sha256", "raw_path"]).to_pylist() if is_regular(path) else []
+        except Exception:  # noqa: BLE001 - a damaged file is reported as stale by check; it names no owner here
+            continue
+        for row in rows:
+            out[row["id"]] = out[row["raw_sha256"]] = row["raw_path"]
+    return out
+
+
+def _convert_pass(root: Path, staging: Path, raw_dir: str, out_dir: str, wanted: set[str], *, executor: Executor | None,
+                  progress: bool, cache: bool, seconds: Counter) -> _Spooled:
+    """Pass 1: convert every raw file, reject bad and duplicate ones, spool records and item word counts to disk.
+
+    Two files with one document id (or the same bytes) are an error naming both. The one that the
+    published documents record keeps the id, wherever it sorts: a new file cannot take over a published
+    document (and its labels) by sorting first.
+    """
     out = _Spooled(terms=dedup.TermStore(staging / _TERMS))
     seen_id: dict[str, str] = {}
     seen_sha: dict[str, str] = {}
+    paths, refused = raw_inputs(root, raw_dir)
+    for issue in refused:  # links, FIFOs, devices, bad names: rejected inputs, never read
+        out.inputs += 1
+        out.rejected[issue.file] = [issue]
+    names = {_published_path(p, root) for p in paths}
+    owners = {k: v for k, v in published_owners(root, out_dir).items() if v in names}  # owners still present
     with open(staging / _RECORDS, "w", encoding="utf-8") as records:
-        for c in convert_all(raw_files(root, raw_dir), root, progress=progress, cache=cache, executor=executor):
+        for c in convert_all(paths, root, progress=progress, cache=cache, executor=executor):
             out.inputs += 1
             seconds.update(c.seconds)
-            if c.ok and (first := seen_id.get(c.document["id"]) or seen_sha.get(c.document["raw_sha256"])):
-                same = "the same bytes as" if seen_sha.get(c.document["raw_sha256"]) else "the same document id as"
-                c.issues.append(Issue(c.path, "duplicate-document", f"{c.document['id']} has {same} {first}", json_path="$.id",
-                                      value=c.document["id"], hint="remove one of the two files (or give this one its own article id)"))
+            doc_id, sha = (c.document["id"], c.document["raw_sha256"]) if c.ok else (None, None)
+            owner = next((owners[k] for k in (doc_id, sha) if k in owners and owners[k] != c.path), None)
+            if c.ok and owner is not None:
+                same = "the same bytes as" if owners.get(sha) == owner else "the same document id as"
+                c.issues.append(Issue(c.path, "duplicate-document", f"{doc_id} has {same} {owner}, which publishes it: this file cannot take it over",
+                                      json_path="$.id", value=doc_id, hint="remove this file (or give it its own article id)"))
+            elif c.ok and (first := seen_id.get(doc_id) or seen_sha.get(sha)):
+                same = "the same bytes as" if seen_sha.get(sha) else "the same document id as"
+                c.issues.append(Issue(c.path, "duplicate-document", f"{doc_id} has {same} {first}", json_path="$.id",
+                                      value=doc_id, hint="remove one of the two files (or give this one its own article id)"))
             if not c.ok:
                 out.rejected[c.path] = c.issues
                 continue
@@ -469,11 +720,14 @@ class CheckResult:
     items: int = 0
     eval_without_claims: int = 0  # validation and test items whose claims are not labelled
     stale_results: list[str] = field(default_factory=list)
+    untrusted: list[Issue] = field(default_factory=list)  # committed caches, an unfinished switch
+    base: list[Issue] = field(default_factory=list)  # against the published data of a git ref (check --base)
 
     def problems(self, release: bool = False) -> list[str]:
-        out = [f"stale: {name}" for name in self.stale]
+        out = [issue.format() for issue in self.untrusted]
+        out += [f"stale: {name}" for name in self.stale]
         out += [f"rejected: {issue.format()}" for issues in self.rejected.values() for issue in issues if issue.severity == "error"]
-        out += [issue.format() for issue in self.manifest + self.label_problems]
+        out += [issue.format() for issue in self.manifest + self.label_problems + self.base]
         if release:
             out += [f"stale result: {name} (rerun python scripts/run_baselines.py)" for name in self.stale_results]
             if self.unlabeled:
@@ -494,36 +748,54 @@ class CheckResult:
         return out
 
 
-def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR) -> CheckResult:
+def check(root: Path = Path("."), *, raw_dir: str = RAW_DIR, out_dir: str = OUT_DIR, base: str | None = None) -> CheckResult:
     """Compare the generated files (relative to ``root``) with a fresh build, and run the release checks.
 
+    The fresh build uses no cache: what it publishes is a function of the sources and the code alone,
+    whatever a clone carries in ``.cache/`` (which must not be committed: that is a problem of its own).
     Parquet files are compared by content (schema, metadata and rows), so a
     new pyarrow that writes different bytes for the same data is not stale;
     Croissant without its hashes, for the same reason; plots through the
-    figures they draw (in the build report).
+    figures they draw (in the build report). With ``base`` (a git ref, such as
+    the branch a pull request goes into), the fresh build is also compared with
+    the data published there (:func:`aicorpus.guard.base_issues`).
     """
     from .bench.runner import stale_results  # results depend on labels and items: rerun the baselines
     from .manifest import manifest_issues
 
     root = Path(root)
+    untrusted = [Issue(path, "committed-cache", "git tracks this file, which only a build writes: a committed cache or switch "
+                       "would be taken as the build's own work", hint=f"git rm -r --cached {path.split('/')[0]}")
+                 for path in committed(root, LOCAL_ONLY)]
+    untrusted += [Issue(path, "committed-staging", "git tracks a killed build's staging folder", hint=f"git rm -r --cached {path.split('/')[0]}")
+                  for path in committed(root, [f"{STAGING_PREFIX}*"])]
+    if os.path.lexists(root / SWITCH):
+        untrusted.append(Issue(SWITCH, "unfinished-build", "a killed build left its outputs half switched", hint="run aicorpus build to finish it"))
     with tempfile.TemporaryDirectory(prefix=".check-") as tmp:
-        result = generate(root, Path(tmp), raw_dir=raw_dir, out_dir=out_dir)
-        stale = []
-        for name in result.outputs:
-            fresh, target = Path(tmp) / name, root / name
-            if not target.exists():
-                stale.append(name)
-            elif name.endswith(".png"):
-                continue
-            elif name.endswith(".parquet"):
-                if not pq.read_table(fresh).equals(read_table(target), check_metadata=True):
-                    stale.append(name)
-            elif name == card.CROISSANT:
-                if card.without_hashes(target.read_bytes()) != card.without_hashes(fresh.read_bytes()):
-                    stale.append(name)
-            elif target.read_bytes() != fresh.read_bytes():
-                stale.append(name)
+        result = generate(root, Path(tmp), raw_dir=raw_dir, out_dir=out_dir, cache=False)
+        stale = [name for name in result.outputs if _differs(Path(tmp) / name, root / name)]
+        base_problems = []
+        if base is not None:
+            from .guard import base_issues
+
+            base_problems = base_issues(root, Path(tmp) / out_dir, base)
     raw_paths = [p.relative_to(root).as_posix() for p in raw_files(root, raw_dir)]
     return CheckResult(stale, result.rejected, manifest_issues(root, raw_paths), result.label_problems,
                        result.report["labels"]["unlabeled_items"], result.report["items"],
-                       result.report["labels"]["evaluation_items_without_claims"], stale_results(root))
+                       result.report["labels"]["evaluation_items_without_claims"], stale_results(root), untrusted, base_problems)
+
+
+def _differs(fresh: Path, target: Path) -> bool:
+    """True when the committed ``target`` is not what the fresh build wrote (a link, a FIFO or an unreadable file is)."""
+    if not is_regular(target):
+        return True
+    if target.suffix == ".png":
+        return False
+    try:
+        if target.suffix == ".parquet":
+            return not pq.read_table(fresh).equals(read_table(target), check_metadata=True)
+        if target.name == card.CROISSANT:
+            return card.without_hashes(target.read_bytes()) != card.without_hashes(fresh.read_bytes())
+        return target.read_bytes() != fresh.read_bytes()
+    except Exception:  # noqa: BLE001 - a committed file the reader chokes on is not the fresh build's
+        return True

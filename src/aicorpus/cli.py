@@ -58,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=None, help=ROOT_HELP)
     p.add_argument("--release", action="store_true",
                    help="also fail while any item is unlabeled or a committed result was computed on other data")
+    p.add_argument("--base", metavar="REF", default=None,
+                   help="also compare with the data published at git REF (e.g. origin/main): published documents and items "
+                        "keep their raw file, id and split, the lock only grows, no new near-duplicate of a story lands in another split")
 
     p = sub.add_parser("diff", help="what changed between two builds: items added, removed, moved, relabeled")
     p.add_argument("old", help="the earlier build: a project or splits/ folder, or git:REF (e.g. git:v0.1.0)")
@@ -198,15 +201,43 @@ def render_report(report: Report, fmt: str) -> str:
     lines = []
     for i in report.issues:
         if fmt == "github":
-            loc = f"file={i.file}" + (f",line={i.line}" if i.line else "")
-            msg = i.format().split(": ", 1)[1].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            lines.append(f"::{i.severity} {loc},title={i.rule}::{msg}")
+            lines.append(github_annotation(i))
         else:
             lines.append(i.format())
     c = report.counts()
     lines.append(f"{_plural(c['files'], 'file')} checked: {_plural(c['errors'], 'error')} in {_plural(c['files_with_errors'], 'file')}, "
                  f"{_plural(c['warnings'], 'warning')}")
     return "\n".join(lines)
+
+
+def _github_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (escapeData): ``%``, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value (escapeProperty): also ``:`` and ``,``, which end a property."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(issue) -> str:
+    """One issue as a GitHub Actions annotation; nothing taken from the input can start a command of its own.
+
+    A file name or message with a line break would otherwise start a new line, and with it a command of
+    the contributor's choosing (``::stop-commands::``, a forged ``::notice``); ``:`` or ``,`` in a file
+    name would end the property early.
+
+    >>> from aicorpus.errors import Issue
+    >>> print(github_annotation(Issue("raw/a\\n::notice::x,y:z.md", "empty-file", "the file is empty\\n::warning::100%", line=3)))
+    ::error file=raw/a%0A%3A%3Anotice%3A%3Ax%2Cy%3Az.md,line=3,title=empty-file::[empty-file] the file is empty%0A::warning::100%25
+    """
+    where = issue.file + (f":{issue.line}" if issue.line else "")
+    if issue.record is not None and not issue.line:
+        where += f" record {issue.record}"
+    text = issue.format()
+    message = text[len(where) + 2 :] if text.startswith(where + ": ") else text
+    props = f"file={_github_property(issue.file)}" + (f",line={int(issue.line)}" if issue.line else "")
+    return f"::{issue.severity} {props},title={_github_property(issue.rule)}::{_github_data(message)}"
 
 
 def _build(args) -> int:
@@ -216,7 +247,11 @@ def _build(args) -> int:
     if root is None:
         return 2
     progress = sys.stderr.isatty() and not args.no_progress
-    result = build(root, num_proc=args.num_proc, progress=progress, cache=not args.no_cache)
+    try:
+        result = build(root, num_proc=args.num_proc, progress=progress, cache=not args.no_cache)
+    except AicorpusError as exc:  # a project-wide input (the lock, the guideline, README) or an output that cannot be written
+        print(f"Error: {exc.issue.format()}", file=sys.stderr)
+        return 1
     r = result.report
     if result.up_to_date:
         print("nothing changed since the last build (sources, labels, code and outputs): nothing rebuilt")
@@ -262,7 +297,11 @@ def _check(args) -> int:
     root = _root(args)
     if root is None:
         return 2
-    result = check(root)
+    try:
+        result = check(root, base=args.base)
+    except AicorpusError as exc:
+        print(f"Error: {exc.issue.format()}", file=sys.stderr)
+        return 1
     problems = result.problems(release=args.release)
     for line in problems:
         print(line, file=sys.stderr)
@@ -272,7 +311,8 @@ def _check(args) -> int:
     if problems:
         print(f"{_plural(len(problems), 'problem')}; run `aicorpus build`, fix what is named above, and commit the result", file=sys.stderr)
         return 1
-    print("splits/ is up to date" + (" and ready for release" if args.release else ""))
+    print("splits/ is up to date" + (f" and keeps every promise of {args.base}" if args.base else "")
+          + (" and ready for release" if args.release else ""))
     return 0
 
 

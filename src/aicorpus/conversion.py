@@ -8,7 +8,9 @@ validator only, not the build's NumPy, SciPy, scikit-learn and ``datasets``.
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -19,7 +21,8 @@ from .convert import FORMATS, convert, sniff
 from .convert.base import to_records
 from .coverage import trace
 from .errors import AicorpusError, Issue
-from .sources import Raw
+from .inputs import read_bytes
+from .sources import MAX_BYTES, TOO_LARGE_HINT, Raw
 from .validate import Located, cross_issues, schema_issues
 
 if TYPE_CHECKING:  # the build's word counts; conversion itself never needs SciPy
@@ -53,6 +56,8 @@ class Converted:
 
             terms = [_b64(self.terms.indptr, np.int32), _b64(self.terms.indices, np.int32), _b64(self.terms.data, np.float32)]
         fields = {f.name: getattr(self, f.name) for f in dataclass_fields(self)}  # shallow: asdict's deep copy cost a millisecond
+        if not self.ok:  # a rejected file's records are never used, and may hold what JSON cannot (a lone surrogate)
+            fields.update(document=None, items=[])
         return json.dumps({**fields, "issues": [i.to_dict() for i in self.issues], "seconds": {}, "terms": terms}, ensure_ascii=False)
 
     @classmethod
@@ -82,7 +87,8 @@ def _b64(array: Any, dtype: Any) -> str:
 def convert_file(path: Path, root: Path, fmt: str | None = None, data: bytes | None = None) -> Converted:
     """Read, convert, trace and schema-check one raw file. Never raises for bad input.
 
-    ``data`` is the file's bytes when the caller has read them already (the build, for its cache key).
+    ``data`` is the file's bytes when the caller has read them already (the build, for its cache key,
+    with :func:`aicorpus.inputs.read_bytes` as here).
 
     >>> c = convert_file(Path("raw/004_de0e27d84657343f.txt"), Path("."))
     >>> c.ok, c.document["n_items"], c.document["coverage"]["lost"]
@@ -92,16 +98,16 @@ def convert_file(path: Path, root: Path, fmt: str | None = None, data: bytes | N
     out = Converted(name)
     clock = time.perf_counter()
     try:
-        if path.is_symlink() and root.resolve() not in path.resolve().parents:
-            raise AicorpusError(Issue(name, "path-escape", "the file is a link that points outside the project", hint="copy the file into raw/ instead of linking it"))
-        raw = Raw.from_bytes(name, path.read_bytes() if data is None else data)
+        if data is None:  # a link (inside the project or not), a FIFO or a device is refused without being read
+            data = read_bytes(path, name, limit=MAX_BYTES, root=root, hint=TOO_LARGE_HINT)
+        raw = Raw.from_bytes(name, data)
         out.seconds["read"], clock = time.perf_counter() - clock, time.perf_counter()
         fmt = fmt or sniff(raw)
         draft = convert(raw, fmt)
         document, items = to_records(raw, draft)
         if name.startswith("/"):  # a file outside the project: records keep a relative path, errors the full one
             document["raw_path"] = path.name
-        coverage = trace(raw, draft.drops, document, items, FORMATS[fmt].MARKERS)
+        coverage = _trace(raw, draft.drops, document, items, FORMATS[fmt].MARKERS)
         lost = coverage.pop("lost_lines")
         document["coverage"] = coverage
     except AicorpusError as exc:
@@ -126,6 +132,33 @@ def convert_file(path: Path, root: Path, fmt: str | None = None, data: bytes | N
     out.seconds["validate"] = time.perf_counter() - clock
     out.document, out.items = document, items
     return out
+
+
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits on
+
+
+def _trace(raw: Raw, drops: list, document: dict, items: list[dict], markers) -> dict:
+    """:func:`aicorpus.coverage.trace`, where a line also counts as found when its HTML entities, decoded, are.
+
+    The Markdown parser decodes ``&lt;`` and ``&amp;`` into the fields, so ``价格 &lt; 100 元，AT&amp;T ...``
+    put "lt" and "amp" among the line's runs and the line was "lost". Lines the trace finds stay as they
+    are; each lost line is looked up again with its entities decoded (a decoded line break becomes a
+    space, so that the line table does not move). The right place is the trace's own normalisation
+    (coverage.py); this wrapper gives the same result until it moves there.
+
+    >>> raw = Raw.from_bytes("a.txt", "AT&amp;T 发布".encode())
+    >>> _trace(raw, [], {"text": "AT&T 发布"}, [], ())["lost_lines"]
+    []
+    """
+    coverage = trace(raw, drops, document, items, markers)
+    if not coverage["lost_lines"]:
+        return coverage
+    lines = list(raw.lines)
+    for n in coverage["lost_lines"]:
+        lines[n - 1] = _LINE_BREAKS.sub(" ", html.unescape(lines[n - 1]))
+    if lines == raw.lines:
+        return coverage
+    return trace(Raw(raw.path, raw.data, "\n".join(lines), raw.encoding), drops, document, items, markers)
 
 
 def published_path(path: Path, root: Path) -> str:

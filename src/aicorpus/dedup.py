@@ -14,6 +14,9 @@ Comparing every pair is quadratic, so pairs are *blocked*: an item is
 compared (exact cosine) only with the items that share one of its
 ``BLOCK_TERMS`` heaviest TF-IDF terms, leaving out terms that are heavy in
 more than ``POSTING_CAP`` items (the result does not depend on item order).
+Exact duplicates (items with the same features) are grouped first and blocked as
+one: 70 copies of one story would otherwise push every one of its terms past the
+cap and never be compared with anything, not even with each other.
 A test checks that on the seed and development corpora blocking finds every
 pair the all-pairs cosine finds. Every pair at or above the threshold, and the
 closest compared pairs below it, are listed in ``splits/build-report.json``.
@@ -36,6 +39,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+from .textnorm import feature_text
 
 #: Cosine similarity at or above which two items are the same story (or its follow-up); chosen by reading
 #: pairs of the 1,791-item corpus of release 0.2.0, band by band: most pairs under 0.3 are different stories on
@@ -60,10 +65,13 @@ def words(text: str) -> list[str]:
 
     >>> words("OpenAI增强安全团队，董事会有权否决GPT-4")
     ['openai', '增强', '安全', '团队', '董事会', '有权', '否决', 'gpt-4']
+    >>> words("Ｏｐｅｎ\u200bＡＩ增\u200b强") == words("OpenAI增强")
+    True
     """
     import rjieba  # here, not at the top: its dictionary (30 MB) is needed in the workers only
 
-    return [w for w in rjieba.cut(text.lower()) if w.isalnum() or _WORD.search(w)]  # isalnum: the quick common case
+    # feature_text: NFKC, no zero-width or format characters, lower case (a disguised copy is still a copy)
+    return [w for w in rjieba.cut(feature_text(text)) if w.isalnum() or _WORD.search(w)]  # isalnum: the quick common case
 
 
 def item_text(item: dict) -> str:
@@ -222,10 +230,12 @@ _LOW = 0xFFFFFFFF  # the low 32 bits of a pair key: a row number
 _SCAN = 1 << 20  # block entries scanned at once
 
 
-def _blocks(source: RowChunks, block_terms: int, cap: int, executor: Executor | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _blocks(source: RowChunks, block_terms: int, cap: int, executor: Executor | None = None,
+            rep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The blocks: each row's ``block_terms`` heaviest terms (ties: lower term id first), kept where the term
     is heavy in 2..cap rows. Returns ``rows`` (int32, grouped by term, ascending within a block) and
-    ``starts`` (int64, where each block begins in ``rows``, then its length).
+    ``starts`` (int64, where each block begins in ``rows``, then its length). Only the rows that are
+    their own ``rep`` (the first of each set of exact duplicates) are placed, and counted.
 
     Two passes: the first ranks each row's terms (on ``executor``'s processes, if given), counts each
     term's rows and spools the heads (term, row) to a temporary file; the second reads them back and
@@ -240,6 +250,9 @@ def _blocks(source: RowChunks, block_terms: int, cap: int, executor: Executor | 
     size = np.zeros(source.shape[1], np.int32)
     spool, lengths = tempfile.TemporaryFile(dir=getattr(source, "folder", None)), []
     for terms, row in ranked:
+        if rep is not None:  # copies are compared through their first row
+            keep = rep[row] == row
+            terms, row = terms[keep], row[keep]
         seen, counts = np.unique(terms, return_counts=True)  # not a bincount: that is a 32 MB array per chunk
         size[seen] += counts.astype(np.int32)
         spool.write(terms.tobytes() + row.tobytes())
@@ -371,7 +384,8 @@ def _scored(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, floor: float,
     """
     source = matrix if isinstance(matrix, RowChunks) else RowChunks(matrix)
     n = source.shape[0]
-    blocks = _blocks(source, block_terms, cap, executor)
+    rep, members = _exact_duplicates(source)
+    blocks = _blocks(source, block_terms, cap, executor, rep)
     if executor is None:
         tasks = [(lo, min(lo + rows_in_memory, n), floor, cap, rows_in_memory) for lo in range(0, n, rows_in_memory)]
         results = (_score_task(task, source, blocks) for task in tasks)
@@ -384,8 +398,62 @@ def _scored(ids: Sequence[str], matrix: sp.csr_matrix | RowChunks, floor: float,
         results = executor.map(_score_task, tasks, itertools.repeat(source), itertools.repeat(shared))
     for a, b, scores in results:
         for x, y, score in zip(a.tolist(), b.tolist(), scores.tolist()):
-            p, q = sorted((ids[x], ids[y]))
-            yield p, q, round(score, 4)
+            score = round(score, 4)
+            # a pair of representatives stands for every pair of their copies (all of them while few, else itself)
+            left, right = members.get(x, (x,)), members.get(y, (y,))
+            if len(left) * len(right) > cap * cap:
+                left, right = (x,), (y,)
+            for i in left:
+                for j in right:
+                    p, q = sorted((ids[i], ids[j]))
+                    yield p, q, score
+    for group in members.values() if floor <= 1.0 else ():  # copies among themselves: every pair while few, else each with the first
+        pairs = itertools.combinations(group, 2) if len(group) <= cap else ((group[0], m) for m in group[1:])
+        for i, j in pairs:
+            p, q = sorted((ids[i], ids[j]))
+            yield p, q, 1.0
+
+
+def _exact_duplicates(source: RowChunks) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
+    """Rows with the same features as an earlier row: ``rep[i]`` is the first row equal to row ``i`` (``i``
+    itself for most), and ``members`` maps each first row that has copies to all of its rows, in order.
+
+    Rows are hashed a chunk at a time; rows with equal hashes are compared before they are grouped.
+
+    >>> rep, members = _exact_duplicates(RowChunks(vectorize(["开源 模型", "芯片", "开源 模型", "开源 模型"])))
+    >>> rep.tolist(), members
+    ([0, 1, 0, 0], {0: (0, 2, 3)})
+    """
+    n = source.shape[0]
+    rep = np.arange(n, dtype=np.int64)
+    first: dict[int, list[int]] = {}  # hash -> first rows with that hash (more than one only for a collision)
+    members: dict[int, list[int]] = {}
+    seen: dict[int, tuple[bytes, bytes]] = {}  # the features of first rows met again, read once
+    for lo in range(0, n, _ROWS_PER_CHUNK):
+        hi = min(lo + _ROWS_PER_CHUNK, n)
+        rows = source.rows(lo, hi)
+        rows.sort_indices()
+        indptr, indices, data = rows.indptr, rows.indices.astype(np.int32, copy=False), rows.data.astype(np.float32, copy=False)
+        for k in range(hi - lo):
+            a, b = indptr[k], indptr[k + 1]
+            row = (indices[a:b].tobytes(), data[a:b].tobytes())
+            candidates = first.setdefault(hash(row), [])
+            for r in candidates:
+                if r not in seen:
+                    seen[r] = _row_bytes(source, r)
+                if seen[r] == row:
+                    rep[lo + k] = r
+                    members.setdefault(r, [r]).append(lo + k)
+                    break
+            else:
+                candidates.append(lo + k)
+    return rep, {r: tuple(m) for r, m in members.items()}
+
+
+def _row_bytes(source: RowChunks, r: int) -> tuple[bytes, bytes]:
+    row = source.rows(r, r + 1)
+    row.sort_indices()
+    return row.indices.astype(np.int32, copy=False).tobytes(), row.data.astype(np.float32, copy=False).tobytes()
 
 
 def _shared_blocks(source: RowChunks, blocks: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | Path:

@@ -1,7 +1,11 @@
 """YAML front matter: safe parsing plus the line span of every top-level key.
 
-PyYAML's ``safe_load`` does the parsing (tags that would construct Python
-objects are refused); the key spans let converters say which raw lines each
+PyYAML's safe loader does the parsing (tags that would construct Python
+objects are refused), and so are anchors and aliases: a few hundred bytes of
+nested aliases expand into a graph whose ``str`` is billions of characters (and
+anything that prints or walks a value would take minutes and gigabytes), while
+no source's front matter needs them. Nesting deeper than Python's recursion
+limit is an error too. The key spans let converters say which raw lines each
 field came from, so that coverage can be traced line by line.
 """
 
@@ -15,6 +19,23 @@ import yaml
 from .errors import AicorpusError, Issue, shorten
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+class _AliasError(yaml.YAMLError):
+    """An anchor (``&a``) or an alias (``*a``) in front matter."""
+
+    def __init__(self, mark):
+        self.problem_mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases before the node they name is built."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasError(event.start_mark)
+        return super().compose_node(parent, index)
 
 
 @dataclass(frozen=True)
@@ -53,7 +74,13 @@ def parse_front_matter(path: str, lines: list[str]) -> FrontMatter:
         ) from None
     block = "\n".join(lines[1:close])
     try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=_Loader)
+    except _AliasError as exc:
+        raise AicorpusError(Issue(path, "yaml-alias", "front matter uses a YAML anchor (&name) or alias (*name)", line=exc.problem_mark.line + 2,
+                                  hint="write each value out in full; anchors and aliases are not accepted")) from None
+    except RecursionError:
+        raise AicorpusError(Issue(path, "yaml-too-deep", "front matter is nested too deeply to read", line=2,
+                                  hint="front matter holds flat keys with short lists")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from .errors import Issue, shorten
+from .errors import AicorpusError, Issue, shorten
+from .inputs import read_text
 from .validate import SCHEMA_DIR, Located, schema_issues
 
 LABEL_DIR = "labels"
@@ -38,8 +39,11 @@ def topic_ids() -> list[str]:
 
 
 def guideline_version(root: Path) -> str:
-    """The version the guideline states on its first lines (``Version: 1.0`` or ``version 1.0``)."""
-    head = (Path(root) / LABEL_DIR / GUIDELINES).read_text(encoding="utf-8")[:2000]
+    """The version the guideline states on its first lines (``Version: 1.0`` or ``version 1.0``).
+
+    Raises :class:`AicorpusError` when the guideline is a link, not a regular file, or not UTF-8.
+    """
+    head = read_text(Path(root) / LABEL_DIR / GUIDELINES, f"{LABEL_DIR}/{GUIDELINES}", root=Path(root), limit=10_000_000)[:2000]
     m = re.search(r"[Vv]ersion:?\s*\**\s*(\d+\.\d+)", head)
     if not m:
         raise ValueError(f"{LABEL_DIR}/{GUIDELINES} does not state its version near the top")
@@ -47,21 +51,36 @@ def guideline_version(root: Path) -> str:
 
 
 def label_files(root: Path) -> list[Path]:
+    """Every ``labels/*.jsonl`` entry, links and other files that are not regular included: :func:`read_labels` refuses those."""
     return sorted((Path(root) / LABEL_DIR).glob("*.jsonl"))
 
 
 def read_labels(paths: Iterable[Path], root: Path | None = None) -> tuple[list[Located], list[Issue]]:
-    """Parse label files; schema-check each line. Returns the schema-valid labels and the issues."""
+    """Parse label files; schema-check each line. Returns the schema-valid labels and the issues.
+
+    A file that is a link, a FIFO or a device is refused without being read, and one that is not UTF-8
+    (UTF-16, Latin-1 ...) is an error naming its line; a line that is not JSON, or nested too deeply to
+    read, is an error of that line: a bad label file never stops the build, the review or the scorer.
+    """
     out, issues = [], []
     for path in paths:
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.as_posix()
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            text = read_text(path, name, root=root, what="the label file")
+        except AicorpusError as exc:
+            issues.append(exc.issue)
+            continue
+        for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", line=n, hint="one JSON object per line"))
+            except RecursionError:
+                issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="a label is a flat object with short lists"))
+                continue
+            except ValueError as exc:  # JSONDecodeError, and integers of more digits than Python converts
+                where = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                issues.append(Issue(name, "invalid-json", f"not valid JSON: {where}", line=n, hint="one JSON object per line"))
                 continue
             found = schema_issues("labels", record, file=name, line=n)
             issues += found

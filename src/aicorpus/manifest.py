@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import Issue, shorten
+from .errors import AicorpusError, Issue, shorten
+from .inputs import read_bytes, read_text
+from .sources import MAX_BYTES
 
 MANIFEST = "raw/MANIFEST.jsonl"
 POPULATIONS = "raw/POPULATIONS.json"
@@ -39,15 +42,19 @@ def read_manifest_file(path: Path, name: str | None = None) -> tuple[list[dict],
     from .validate import schema_issues
 
     name = name or path.as_posix()
-    if not path.exists():
+    if not os.path.lexists(path):
         return [], []
+    try:
+        text = read_text(path, name, what="the manifest")
+    except AicorpusError as exc:  # a link, a FIFO, not UTF-8 ...: refused without reading it
+        return [], [exc.issue]
     rows, issues = [], []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: bad JSON, or an integer of more digits than Python converts
             issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc}", line=n, hint="one JSON object per line"))
             continue
         found = schema_issues("manifest", row, file=name, line=n)
@@ -60,9 +67,14 @@ def read_manifest_file(path: Path, name: str | None = None) -> tuple[list[dict],
 def read_populations(root: Path) -> dict[str, dict]:
     """Population id -> its description (``raw/POPULATIONS.json``); empty when there is none."""
     path = Path(root) / POPULATIONS
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
-    return {p["id"]: p for p in json.loads(path.read_text(encoding="utf-8"))["populations"]}
+    text = read_text(path, POPULATIONS, root=Path(root), what="the population file")
+    try:
+        return {p["id"]: p for p in json.loads(text)["populations"]}
+    except (ValueError, RecursionError, KeyError, TypeError) as exc:
+        raise AicorpusError(Issue(POPULATIONS, "invalid-populations", f"cannot read the populations: {type(exc).__name__}: {shorten(str(exc))}",
+                                  hint='write {"populations": [{"id": ..., "name": ..., "selection": ...}, ...]}')) from None
 
 
 def file_facts(data: bytes) -> dict:
@@ -108,7 +120,11 @@ def manifest_issues(root: Path, raw_paths: Iterable[str]) -> list[Issue]:
             issues.append(Issue(**where, rule="missing-raw-file", message=f"{path} is in the manifest but not in raw/", json_path="$.raw_path",
                                 hint="restore the file (scripts/fetch_sources.py), or remove the row"))
             continue
-        facts = file_facts((root / path).read_bytes())
+        try:
+            facts = file_facts(read_bytes(root / path, path, root=root, limit=MAX_BYTES))
+        except AicorpusError as exc:  # refused (a link, a FIFO ...): the build reports it too
+            issues.append(exc.issue)
+            continue
         for key in ("bytes", "sha256", "chars"):
             if facts[key] != row[key]:
                 issues.append(Issue(**where, rule="manifest-mismatch", message=f"{path}: {key} is {facts[key]}, the manifest says {row[key]}",
@@ -144,8 +160,6 @@ def fetch(root: Path, *, base_url: str = RAW_HOST, force: bool = False, timeout:
     """
     from urllib.error import URLError
     from urllib.request import urlopen
-
-    from .sources import MAX_BYTES
 
     root = Path(root)
     rows, issues = read_manifest(root)

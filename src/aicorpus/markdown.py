@@ -195,21 +195,21 @@ def _render(events, data: bytes, base_url: str | None, role: str) -> Rendered:
             continue
         kind, value = next(iter(event.items()))
         if kind == "Text" or kind == "Code":
-            (current if anchor is None else anchor).append(value)
+            (current if anchor is None else anchor).append(_esc(value))
         elif kind == "InlineHtml":
             (current if anchor is None else anchor).append(_html_inline(value))
         elif kind == "Html":
-            current.append(value)
+            current.append(_esc(value))
         elif kind == "Start":
             tag = _tag(value)
             if tag in ("Link", "Image") and not _allowed(value[tag]["dest_url"]):
                 # markdown-it refuses these targets (javascript: and the like): the source stays as text
-                current.append(data[r["start"] : r["end"]].decode())
+                current.append(_esc(data[r["start"] : r["end"]].decode()))
                 skip_to = tag
             elif tag == "Link":
                 anchor, href = [], _href(value["Link"])
                 if value["Link"]["link_type"] in ("Autolink", "Email"):  # <url>: the text is the URL, escapes decoded
-                    anchor, skip_to = [_autolink_text(value["Link"]["dest_url"])], "Link"
+                    anchor, skip_to = [_esc(_autolink_text(value["Link"]["dest_url"]))], "Link"
             elif tag == "Image":
                 in_image, src = 1, _href(value["Image"])
                 alt_start, alt_end = len(data), 0  # the label's events widen this
@@ -221,7 +221,7 @@ def _render(events, data: bytes, base_url: str | None, role: str) -> Rendered:
             if tag == "Link" and anchor is not None:
                 text = "".join(anchor)
                 url = urljoin(base_url, href) if base_url and href.startswith("/") else href
-                out.links.append(link(text, url, role))
+                out.links.append(link(_unesc(text), url, role))
                 current.append(text)
                 anchor = None
             elif tag in _BLOCK_TAGS:
@@ -229,7 +229,7 @@ def _render(events, data: bytes, base_url: str | None, role: str) -> Rendered:
                 parts.append(_strip_html(part) if html else part.rstrip("\n") if tag == "CodeBlock" else part)
                 current, html = [], False
     parts.append("".join(current))
-    out.text = squeeze(_ruby("\n".join(b for b in (b.strip() for b in parts) if b)))
+    out.text = _unesc(squeeze(_ruby("\n".join(b for b in (b.strip() for b in parts) if b))))
     return out
 
 
@@ -282,8 +282,29 @@ def _html_inline(tag: str) -> str:
 
 
 # Private-use marks for ruby parentheses, so that the spaces around them can be
-# dropped without touching real parentheses in the text.
+# dropped without touching real parentheses in the text. The same characters in the
+# source are text (a contributor's private-use character must not become a
+# parenthesis): every piece of source text is escaped with a third private-use
+# character before it is joined with the marks, and unescaped once they are gone.
 _RT_OPEN, _RT_CLOSE = "\ue000", "\ue001"
+_ESCAPE = "\ue002"
+_PRIVATE = re.compile("[\ue000-\ue002]")
+_ESCAPED = re.compile("\ue002([012])")
+
+
+def _esc(text: str) -> str:
+    """Source text with U+E000..U+E002 escaped, so that none of them reads as a ruby mark.
+
+    >>> _unesc(_ruby(_esc("\ue000a\ue001") + _RT_OPEN + "b" + _RT_CLOSE)) == "\ue000a\ue001（b）"
+    True
+    """
+    if not _PRIVATE.search(text):  # nearly always: one scan
+        return text
+    return _PRIVATE.sub(lambda m: _ESCAPE + str(ord(m.group()) - 0xE000), text)
+
+
+def _unesc(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(0xE000 + int(m.group(1))), text) if _ESCAPE in text else text
 _RT_OPEN_SPACED = re.compile(r"\s*\ue000\s*")
 _RT_CLOSE_SPACED = re.compile(r"\s*\ue001")
 

@@ -21,7 +21,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .conversion import convert_file
-from .errors import Issue, shorten
+from .errors import AicorpusError, Issue, shorten
+from .inputs import MAX_DATA_BYTES, read_bytes, walk
+from .textnorm import feature_text
 from .validate import Located, Report, cross_issues, schema_issues
 
 RECORD_SUFFIXES = (".jsonl", ".ndjson")
@@ -51,7 +53,10 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
     items: list[Located] = []
     complete = True
     label_paths: list[Path] = []
-    for path in _expand(paths):
+    expanded, refused = _expand(paths)
+    report.issues += refused
+    report.files += len(refused)
+    for path in expanded:
         report.files += 1
         if path.name == MANIFEST_NAME:  # the source manifest: its rows, against schema/manifest.schema.json
             from .manifest import read_manifest_file
@@ -97,11 +102,13 @@ def validate_paths(paths: Iterable[Path], root: Path = Path("."), corpus: Path |
 
 
 def _is_label_file(path: Path) -> bool:
-    """Label files live in labels/ or hold records keyed by item_id."""
+    """Label files live in labels/ or hold records keyed by item_id (read from a regular file only: a FIFO would block)."""
     if path.parent.name == "labels":
         return True
-    with path.open(encoding="utf-8", errors="replace") as f:
-        first = f.readline()
+    try:
+        first = read_bytes(path, path.as_posix()).split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    except AicorpusError:  # read_records reports it
+        return False
     return '"item_id"' in first and '"topics"' in first
 
 
@@ -169,7 +176,7 @@ def words(text: str) -> list[str]:
     """
     import rjieba
 
-    return [w for w in rjieba.cut(text.lower()) if _is_word(w)]
+    return [w for w in rjieba.cut(feature_text(text)) if _is_word(w)]
 
 
 def _is_word(token: str) -> bool:
@@ -192,7 +199,7 @@ def document_cosines(new: Sequence[str], published: Sequence[str]) -> list[list[
     vocabulary: dict[str, int] = {}
     term, tf, row = [], [], []
     for n, text in enumerate([*published, *new]):
-        counts = Counter(rjieba.cut(text.lower()))
+        counts = Counter(rjieba.cut(feature_text(text)))  # a copy in disguise (zero-width spaces, full-width letters) is a copy
         term += [vocabulary.setdefault(w, len(vocabulary)) for w in counts]
         tf += counts.values()
         row += [n] * len(counts)
@@ -214,17 +221,24 @@ def document_cosines(new: Sequence[str], published: Sequence[str]) -> list[list[
     return out
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
     """Files named, and the files inside folders named; in folders, documentation (README files, and anything
-    in labels/ but its label files ``labels/*.jsonl``, such as GUIDELINES.md or agreement/) is skipped, as the build skips it."""
-    out = []
+    in labels/ but its label files ``labels/*.jsonl``, such as GUIDELINES.md or agreement/) is skipped, as the build skips it.
+
+    Folders are walked without following links; a link, FIFO or device found in one is refused (second value)
+    without being opened. A file named on the command line is checked when it is read.
+    """
+    out: list[Path] = []
+    refused: list[Issue] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".") and not _is_doc(q, p))
+        if p.is_dir() and not p.is_symlink():
+            files, issues = walk(p, skip=lambda q, p=p: _is_doc(q, p))
+            out += files
+            refused += issues
         else:
             out.append(p)
-    return out
+    return out, refused
 
 
 def _is_doc(path: Path, folder: Path) -> bool:
@@ -257,9 +271,9 @@ def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, di
     name = path.as_posix()
     documents, items, issues = [], [], []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [], [Issue(name, "unreadable", f"cannot read the file: {exc.strerror}")]
+        data = read_bytes(path, name, limit=MAX_DATA_BYTES)
+    except AicorpusError as exc:  # a link, a FIFO, a device, too large ...: refused without reading it
+        return [], [], [exc.issue]
     if not data.strip():
         return [], [], [Issue(name, "empty-file", "the file is empty", hint="add one JSON record per line, or remove the file")]
     try:
@@ -279,8 +293,9 @@ def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, di
         except RecursionError:
             issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="records are flat objects with shallow lists"))
             continue
-        except json.JSONDecodeError as exc:
-            issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", line=n,
+        except ValueError as exc:  # JSONDecodeError, and integers of more digits than Python converts
+            where = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            issues.append(Issue(name, "invalid-json", f"not valid JSON: {where}", line=n,
                                 value=shorten(line, 60), hint="write one complete JSON object per line"))
             continue
         if not isinstance(record, dict):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import AicorpusError, Issue
 from .frontmatter import FrontMatter, parse_front_matter
+from .inputs import read_bytes
 
 #: Larger than any news article by two orders of magnitude; a bigger file is
 #: almost certainly a dump or a binary and would stall the build.
@@ -21,6 +22,7 @@ MAX_BYTES = 2_000_000
 #: A paragraph of news runs to a few thousand characters; a longer line is a
 #: minified dump or a lost line structure, and would make one giant item.
 MAX_LINE_CHARS = 100_000
+TOO_LARGE_HINT = "split it into one file per article"
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise AicorpusError(Issue(path, "empty-file", "the file is empty", hint="add the document text or remove the file"))
     if len(data) > MAX_BYTES:
-        raise AicorpusError(
-            Issue(
-                path,
-                "file-too-large",
-                f"the file has {len(data):,} bytes; the limit is {MAX_BYTES:,}",
-                hint="split it into one file per article",
-            )
-        )
+        raise AicorpusError(Issue(path, "file-too-large", f"the file has {len(data):,} bytes; the limit is {MAX_BYTES:,}", hint=TOO_LARGE_HINT))
     if b"\x00" in data:
         raise AicorpusError(Issue(path, "binary-file", "the file contains NUL bytes: it is not text", hint="add the text export of the document, not a binary"))
     if data.startswith(b"\xef\xbb\xbf"):
@@ -143,4 +138,4 @@ def read_raw(path: Path, root: Path | None = None) -> Raw:
     'a.txt'
     """
     name = path.relative_to(root).as_posix() if root else path.as_posix()
-    return Raw.from_bytes(name, path.read_bytes())
+    return Raw.from_bytes(name, read_bytes(path, name, limit=MAX_BYTES, root=root, hint=TOO_LARGE_HINT))

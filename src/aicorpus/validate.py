@@ -14,6 +14,7 @@ published corpus) is :mod:`aicorpus.review`, one layer up.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -76,28 +77,93 @@ def _pattern(validator, pattern, instance, schema):
 
 
 _Explainer = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+#: JSON Schema counts 12.0 as an integer; Python does not (``text[12.0:]`` raises, and so does Arrow's cast to an
+#: integer column), so a record's integers must be JSON integers.
+_STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, x: isinstance(x, int) and not isinstance(x, bool))
+_StrictExplainer = jsonschema.validators.extend(_Explainer, type_checker=_STRICT_TYPES)
+
+INT64 = (-(2**63), 2**63 - 1)  # the published integer columns are at most 64 bits wide
+MAX_DEPTH = 32  # records nest four levels deep; a deeper one is refused before any recursive walk meets it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def value_errors(record: object) -> tuple[list[jsonschema.ValidationError], bool]:
+    """Values a schema accepts but no published record can hold, and whether ``record`` has an integral float.
+
+    JSON Schema says nothing about the width of numbers or the well-formedness of text, but the
+    published columns do: an integer past 64 bits, a NaN or an infinity, a lone UTF-16 surrogate (which
+    ``json`` decodes from ``"\\ud800"``) each crashed the Parquet writer after validation had passed.
+    The second value says the record holds a float such as 12.0, which only the strict explainer tells
+    from an integer.
+
+    >>> [(e.validator, e.json_path) for e in value_errors({"a": [1, 2**63], "b": float("nan"), "c": "\\ud800"})[0]]
+    [('integer-out-of-range', '$.a[1]'), ('not-finite', '$.b'), ('invalid-text', '$.c')]
+    """
+    errors: list[jsonschema.ValidationError] = []
+    integral = False
+    stack: list[tuple[object, tuple]] = [(record, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            errors.append(jsonschema.ValidationError(f"the value is nested more than {MAX_DEPTH} levels deep", validator="too-deep",
+                                                     path=path, instance="…"))
+            continue
+        if isinstance(value, dict):
+            for key in reversed(list(value)):
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    errors.append(jsonschema.ValidationError("the key holds a lone UTF-16 surrogate, which is not text",
+                                                             validator="invalid-text", path=path, instance=key))
+                stack.append((value[key], (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, n)) for n, v in reversed(list(enumerate(value))))
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if not INT64[0] <= value <= INT64[1]:
+                errors.append(jsonschema.ValidationError("the integer does not fit in 64 bits", validator="integer-out-of-range",
+                                                         path=path, instance=value))
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                errors.append(jsonschema.ValidationError(f"{value} is not a finite number", validator="not-finite", path=path, instance=value))
+            integral = integral or value.is_integer()
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            errors.append(jsonschema.ValidationError("the text holds a lone UTF-16 surrogate, which is not text",
+                                                     validator="invalid-text", path=path, instance=value))
+    return errors, integral
 
 
 class RecordValidator:
     """A compiled schema: ``errors(record)`` is empty for a valid record.
 
-    >>> v = RecordValidator({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}})
-    >>> [(e.json_path, e.validator) for e in v.errors({"id": 3})]
-    [('$.id', 'type')]
+    The verdict is jsonschema-rs's, with integers taken strictly (12.0 is not one) and the values of
+    :func:`value_errors` refused; ``explainer`` is jsonschema with jsonschema-rs's own rules (a test keeps
+    the two equal), ``strict`` the explainer with strict integers, which says what is wrong.
+
+    >>> v = RecordValidator({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}})
+    >>> [(e.json_path, e.validator) for e in v.errors({"id": 3})], [(e.json_path, e.validator) for e in v.errors({"id": "a", "n": 12.0})]
+    ([('$.id', 'type')], [('$.n', 'type')])
     """
 
     def __init__(self, schema: dict):
         jsonschema.Draft202012Validator.check_schema(schema)
         self.explainer = _Explainer(schema)
+        self.strict = _StrictExplainer(schema)
         self.fast = jsonschema_rs.Draft202012Validator(schema)
 
     def is_valid(self, record: object) -> bool:
-        return self.fast.is_valid(record)
+        return not self.errors(record)
 
     def errors(self, record: object) -> list[jsonschema.ValidationError]:
-        if self.is_valid(record):
+        problems, integral = value_errors(record)
+        if problems:  # explained on their own: the two validators part on them, and a deep record would exhaust recursion
+            return problems
+        fast = self.fast.is_valid(record)
+        if fast and not integral:
             return []
-        errors = sorted(self.explainer.iter_errors(record), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        errors = sorted(self.strict.iter_errors(record), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        if fast:
+            return errors
         if not errors:  # the verdict is "invalid" but the explainer sees nothing: never let such a record through
             first = next(iter(self.fast.iter_errors(record)))
             errors = [jsonschema.ValidationError(
@@ -148,6 +214,14 @@ def _hint(e: jsonschema.ValidationError) -> str:
         return "the value must not be empty"
     if v in ("minimum", "maximum"):
         return f"the value must be {'at least' if v == 'minimum' else 'at most'} {arg}"
+    if v == "integer-out-of-range":
+        return f"integers must lie between {INT64[0]} and {INT64[1]}"
+    if v == "not-finite":
+        return "write a finite number (JSON has no NaN or Infinity)"
+    if v == "invalid-text":
+        return "write the character itself, or a valid surrogate pair (\\ud83d\\ude00)"
+    if v == "too-deep":
+        return "records nest a few levels deep; flatten the value"
     return f"see the '{v}' rule in schema/"
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import AicorpusError, Issue, shorten
+from ..inputs import read_text
 
 TEXT_FIELDS = ("subject", "predicate", "value", "unit", "comparator", "time", "evidence", "note")
 
@@ -42,7 +43,8 @@ def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, ite
     ------
     AicorpusError
         On the first bad line, with an :class:`~aicorpus.errors.Issue` whose rule is one of
-        ``missing-file``, ``invalid-json``, ``not-an-object``, ``missing-item-id``,
+        ``missing-file``, ``symlink``, ``not-a-regular-file``, ``invalid-encoding``, ``file-too-large``,
+        ``invalid-json``, ``too-deep``, ``not-an-object``, ``missing-item-id``,
         ``unknown-item``, ``duplicate-prediction``, ``missing-field``, ``not-a-list``,
         ``unknown-topic``, ``claim-not-an-object``, ``non-numeric-number``,
         ``non-string-field``, ``invalid-span``.
@@ -65,10 +67,8 @@ def read_predictions(path: Path | str, task: Literal["topics", "claims"], *, ite
         raise ValueError(f"task must be 'topics' or 'claims', not {task!r}")
     path = Path(path)
     name = path.as_posix()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise AicorpusError(Issue(name, "missing-file", "prediction file not found", hint="check the path")) from None
+    # a regular UTF-8 file only: a folder, a FIFO, UTF-16 or Latin-1 is an error naming the file (and line), never a traceback
+    lines = read_text(path, name, what="the prediction file", follow=True).splitlines()
     out: dict[str, list] = {}
     first_line: dict[str, int] = {}
     for n, line in enumerate(lines, start=1):
@@ -98,8 +98,12 @@ def _fail(file: str, line: int, rule: str, message: str, json_path: str = "$", v
 def _parse(line: str, name: str, n: int) -> dict:
     try:
         record = json.loads(line)
+    except RecursionError:
+        _fail(name, n, "too-deep", "the JSON is nested too deeply to read", hint="a prediction line is a flat object with short lists")
     except json.JSONDecodeError as exc:
         _fail(name, n, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", hint="one JSON object per line")
+    except ValueError as exc:  # an integer of more digits than Python converts
+        _fail(name, n, "invalid-json", f"not valid JSON: {exc}", hint="one JSON object per line")
     if not isinstance(record, dict):
         _fail(name, n, "not-an-object", f"the line is a JSON {type(record).__name__}, not an object", hint='write {"item_id": ..., ...}')
     return record
@@ -132,7 +136,7 @@ def _topic(topic: object, topics: list[str], name: str, n: int, json_path: str) 
     if isinstance(topic, str) and topic in topics:
         return topic
     example = f"{topics[0]!r} or {0}" if topics else "a topic id"
-    _fail(name, n, "unknown-topic", f"topic {topic!r} is neither a topic id of schema/topics.json nor a class label 0 to {len(topics) - 1}",
+    _fail(name, n, "unknown-topic", f"topic {shorten(topic, 40)} is neither a topic id of schema/topics.json nor a class label 0 to {len(topics) - 1}",
           json_path, topic, f"give a topic id or its integer class label, e.g. {example} (the list is in schema/topics.json)")
 
 
@@ -141,8 +145,8 @@ def _check_claim(claim: object, name: str, n: int, json_path: str) -> None:
         _fail(name, n, "claim-not-an-object", f"a claim must be an object, not a JSON {type(claim).__name__}", json_path, claim,
               'write {"subject": ..., "predicate": ..., "value": ..., "number": ...}')
     number = claim.get("number")
-    # bool is an int in Python, and json accepts NaN/Infinity; none of these is a quantity
-    if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number)):
+    # bool is an int in Python, and json accepts NaN/Infinity; none of these is a quantity (nor an integer past float64)
+    if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float)) or not _finite(number)):
         _fail(name, n, "non-numeric-number", "number must be a finite JSON number or null", f"{json_path}.number", number,
               'write the normalised quantity as a number (3140亿 → 314000000000), e.g. not "314B"')
     for key in TEXT_FIELDS:
@@ -163,6 +167,14 @@ def _check_span(claim: dict, name: str, n: int, json_path: str) -> None:
     if not ok:
         _fail(name, n, "invalid-span", "span offsets must be non-negative integers", where, span,
               'write "span": [start, end] or "start"/"end" as 0-based character offsets into the item text')
+
+
+def _finite(number: int | float) -> bool:
+    """True for a number the scorer can compare as a float: finite, and for an integer, within float64's range."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # a 400-digit integer
+        return False
 
 
 def _is_offset(x: object) -> bool:

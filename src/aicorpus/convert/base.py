@@ -132,16 +132,27 @@ def _opening(text: str) -> str:
     return key[:32]
 
 
-def item_id(doc_id: str, key: str, taken: set[str]) -> str:
-    """``<document id>-<sha256(key)[:8]>``; a repeated key in one document gets ``#2``, ``#3`` ... hashed in."""
-    n, candidate = 1, key
+def item_id(doc_id: str, key: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
+    """``<document id>-<sha256(key)[:8]>``; a repeated key in one document gets ``#2``, ``#3`` ... hashed in.
+
+    ``tried`` remembers, per key, the last number given: the search for a free id goes on from there
+    instead of from 1, so that n stories with one key cost n hashes, not n²/2 (20,000 identical stories
+    took minutes). The ids are the same: every number below the remembered one is taken, and stays so.
+
+    >>> taken, tried = set(), {}
+    >>> [item_id("d", "k", taken, tried)[-8:] for _ in range(3)] == [item_id("d", k, set())[-8:] for k in ("k", "k#2", "k#3")]
+    True
+    """
+    n = 1 if tried is None else tried.get(key, 1)
     while True:
+        candidate = key if n == 1 else f"{key}#{n}"
         iid = f"{doc_id}-{hashlib.sha256(candidate.encode()).hexdigest()[:8]}"
         if iid not in taken:
             taken.add(iid)
+            if tried is not None:
+                tried[key] = n
             return iid
         n += 1
-        candidate = f"{key}#{n}"
 
 
 def metadata(**values) -> dict:
@@ -156,11 +167,12 @@ def to_records(raw: Raw, draft: Draft) -> tuple[dict, list[dict]]:
     """Turn a draft into a document record and its item records (without coverage)."""
     doc_id = document_id(draft.format, raw, draft.doc_key)
     taken: set[str] = set()
+    tried: dict[str, int] = {}
     items = []
     for position, it in enumerate(draft.items):
         items.append(
             {
-                "id": item_id(doc_id, story_key(it.title, it.text), taken),
+                "id": item_id(doc_id, story_key(it.title, it.text), taken, tried),
                 "document_id": doc_id,
                 "format": draft.format,
                 "source": draft.source,
