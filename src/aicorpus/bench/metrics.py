@@ -153,8 +153,25 @@ def normalise_subject(subject: str | None, aliases: dict[str, str] | None = None
     return _alias_index(aliases).get(key, key)
 
 
-def _alias_index(aliases: dict[str, str] | None) -> dict[str | None, str | None]:
-    return {normalise_text(a): normalise_text(c) for a, c in (aliases or {}).items()}
+def _alias_index(aliases: dict[str, str] | None) -> dict[str, str]:
+    """Normalised alias -> normalised canonical name.
+
+    Raises ValueError for a blank alias or canonical name, and for two aliases that normalise
+    alike but name different entities: a blank alias would map every claim *without* a subject
+    to one entity (so they would all match each other), and a clash would make matching depend
+    on dict order.
+
+    >>> _alias_index({"Google": "谷歌", "GOOGLE": "谷歌"})
+    {'google': '谷歌'}
+    """
+    index: dict[str, str] = {}
+    for alias, canonical in (aliases or {}).items():
+        key, value = normalise_text(alias), normalise_text(canonical)
+        if key is None or value is None:
+            raise ValueError(f"alias {alias!r} -> {canonical!r}: neither side may be blank")
+        if index.setdefault(key, value) != value:
+            raise ValueError(f"alias {alias!r} maps to both {index[key]!r} and {value!r}")
+    return index
 
 
 def numbers_close(a: float, b: float, rel_tol: float = 0.01) -> bool:
@@ -204,9 +221,18 @@ def _number(claim: dict) -> float | None:
 
 
 def _span(claim: dict) -> tuple[int, int] | None:
-    """Predictions may write ``"span": [start, end]``; gold writes ``start``/``end``."""
+    """Predictions may write ``"span": [start, end]``; gold writes ``start``/``end``.
+
+    A span with an end missing (``[5]``, ``[5, None]``, ``start`` without ``end``) locates
+    nothing and counts as no span; anything else that is not two offsets is an error.
+    """
     span = claim.get("span")
-    start, end = span if span is not None else (claim.get("start"), claim.get("end"))
+    if span is None:
+        start, end = claim.get("start"), claim.get("end")
+    elif isinstance(span, (list, tuple)) and len(span) <= 2:
+        start, end = (*span, None, None)[:2]  # unpacking [5] directly used to crash the scorer
+    else:
+        raise ValueError(f"claim span {span!r} is not [start, end]")
     if start is None or end is None:
         return None
     return int(start), int(end)
@@ -237,11 +263,22 @@ def _strict(p: _Claim, g: _Claim, rel_tol: float) -> bool:
     return p.number is None and g.number is None and _same(p.value, g.value)
 
 
+def _values_match(p: _Claim, g: _Claim, rel_tol: float) -> bool:
+    """Numbers close when both claims have one, value text equal when neither has.
+
+    A claim with a number never matches one without on the value text alone: the text
+    "50亿" says nothing about whether the number a system read from it is right, and the
+    numeric levels would otherwise count a wrong number as found.
+    """
+    if p.number is not None and g.number is not None:
+        return numbers_close(p.number, g.number, rel_tol)
+    return p.number is None and g.number is None and _same(p.value, g.value)
+
+
 def _lenient(p: _Claim, g: _Claim, rel_tol: float) -> bool:
     if span_iou(p.span, g.span) >= IOU_THRESHOLD:
         return True
-    numbers_match = p.number is not None and g.number is not None and numbers_close(p.number, g.number, rel_tol)
-    return _same(p.subject, g.subject) and (numbers_match or _same(p.value, g.value))
+    return _same(p.subject, g.subject) and _values_match(p, g, rel_tol)
 
 
 def _matched(pred: list[_Claim], gold: list[_Claim], match: Callable[[_Claim, _Claim], bool]) -> int:
@@ -302,7 +339,8 @@ def claim_scores(gold: list[list[dict]], pred: list[list[dict]], *, aliases: dic
       both numbers present, close within ``rel_tol`` and the same unit, or both numbers
       null and the same normalised value text;
     * **lenient**: evidence spans overlap with IoU >= 0.5, or same subject and the values
-      match (numbers close, or normalised value text equal).
+      match (numbers close when both claims have one, normalised value text equal when
+      neither has; units and predicates are not compared).
 
     ``numeric_*`` repeat both levels on the claims whose ``number`` is not null only.
     Comparator, time and note are not scored.
