@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from threadpoolctl import threadpool_limits
 
-from aicorpus.build import build, convert_file
+from aicorpus.conversion import convert_file
 from aicorpus.manifest import MANIFEST, POPULATIONS
 
 # One BLAS thread, as aicorpus.bench.runner runs the baselines: OpenBLAS's threads made each logistic
@@ -63,6 +63,8 @@ def copy_project(dest: Path, raw_files: list[Path] | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
+    from aicorpus.build import build  # here: the build imports datasets, which the unit tests' processes need not load
+
     root = copy_project(tmp_path_factory.mktemp("built"))
     result = build(root)
     assert result.ok, result.rejected

@@ -64,21 +64,35 @@ def test_fit_never_sees_the_test_split(items, monkeypatch, tmp_path):
     runner.run_baseline("topics", "spy", ROOT, items)
     test_ids = {r["id"] for r in items if r["split"] == "test"}
     assert not seen[0] & test_ids  # the fixed-split fit
-    assert seen[0] == {r["id"] for r in items if r["split"] == "train"}
+    # a baseline with nothing to tune learns from train and validation (the runner's rule)
+    assert seen[0] == {r["id"] for r in items if r["split"] in ("train", "validation")}
 
 
 def test_committed_results_reproduce(items, monkeypatch, tmp_path):
-    """Rerunning every baseline gives the committed figures exactly (what scripts/run_baselines.py prints)."""
-    assert runner.stale_results(ROOT) == []  # before RESULTS points elsewhere: there it would find no result to call stale
+    """The committed fixed-split figures are what the committed predictions score, and the fast baselines rerun byte for byte.
+
+    Results computed on another corpus cannot match it: after a contribution adds documents,
+    ``aicorpus check`` reports the results as stale (and ``check --release`` fails), and
+    ``scripts/run_baselines.py`` refreshes them. A test must not fail on a valid contribution,
+    so it has nothing to compare then. Rerunning every baseline under every protocol takes
+    minutes: that is the script's job, and a rerun leaves ``git status`` clean.
+    """
+    stale = runner.stale_results(ROOT)
+    if stale:
+        pytest.skip(f"{len(stale)} result files are stale (aicorpus check says so); rerun python scripts/run_baselines.py")
+    committed = runner.committed_results(ROOT)
+    assert {key for key in committed} == {(t, n) for t, n in runner.baselines()}  # every baseline has a result
+    for (task, name), result in committed.items():
+        fixed = result["protocols"]["fixed_split"]
+        scores = runner.score_protocol(task, "fixed_split", ROOT, items, ROOT / fixed["predictions"])
+        assert runner._headline(task, scores) == (fixed["headline"], fixed["ci"]), (task, name)
     monkeypatch.setattr(runner, "RESULTS", str(tmp_path / "results"))
-    results = runner.run_baselines(ROOT, items, num_proc=2)  # two at a time: the figures do not depend on it
-    for task, registry in (("topics", TOPIC_BASELINES), ("claims", CLAIM_BASELINES)):
-        for name in registry:
-            fresh = results[(task, name)]
-            committed = json.loads((ROOT / "results" / task / f"{name}.json").read_text(encoding="utf-8"))
-            for protocol in ("fixed_split", "grouped_cv"):
-                assert fresh["protocols"][protocol]["headline"] == committed["protocols"][protocol]["headline"], (task, name, protocol)
-                assert fresh["protocols"][protocol]["ci"] == committed["protocols"][protocol]["ci"]
+    for task, name in (("topics", "prior"), ("topics", "keywords"), ("claims", "regex_quantities")):
+        fresh = runner.run_protocol(task, name, "fixed_split", ROOT, items)
+        assert (fresh["headline"], fresh["ci"]) == (committed[(task, name)]["protocols"]["fixed_split"]["headline"],
+                                                    committed[(task, name)]["protocols"]["fixed_split"]["ci"])
+        path = f"{task}/{name}.test.jsonl"
+        assert (tmp_path / "results" / path).read_bytes() == (ROOT / "results" / path).read_bytes()
 
 
 def test_results_are_stale_when_labels_clusters_or_code_change(built, tmp_path, monkeypatch):
@@ -124,9 +138,10 @@ def test_a_result_holds_nothing_of_the_machine_and_reruns_byte_for_byte(built, t
     monkeypatch.setattr(runner, "CLAIM_BASELINES", {"regex_quantities": CLAIM_BASELINES["regex_quantities"]})
     for name in ("score", "topic_scores_with_ci", "claim_scores_with_ci"):  # what the file holds is tested, not the intervals
         monkeypatch.setattr(runner, name, functools.partial(getattr(runner, name), n_resamples=20))
-    assert runner.run_all(root) == [root / "results" / "topics" / "prior.json", root / "results" / "claims" / "regex_quantities.json"]
+    assert runner.run_all(root) == [root / "results" / "topics" / "prior.json", root / "results" / "claims" / "regex_quantities.json",
+                                    root / "results" / "topics_confusion.png", root / "results" / "breakdown.md"]
     first = {p: p.read_bytes() for p in sorted((root / "results").rglob("*")) if p.is_file()}
-    text = b"".join(first.values()).decode()
+    text = b"".join(v for p, v in first.items() if p.suffix != ".png").decode()  # the PNG is checked byte for byte below
     assert str(tmp_path) not in text and "/elsewhere/" not in text
     result = json.loads(first[root / "results" / "topics" / "prior.json"])
     assert result["protocols"]["fixed_split"]["scores"]["predictions"] == "results/topics/prior.test.jsonl"

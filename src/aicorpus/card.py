@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import statistics
 from collections import Counter
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from . import RELEASE_DATE, __version__
 from .coverage import COUNTS as COVERAGE_COUNTS
+from .errors import AicorpusError, Issue
+from .inputs import read_text
 from .labels import taxonomy, topic_ids
 from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES
 from .splits import SPLITS
@@ -87,8 +90,8 @@ def generate(root: Path, stats: "Stats", report: dict, staging: Path) -> dict[st
     out: dict[str, bytes] = {}
     for name in (README, DATASHEET):
         path = Path(root) / name
-        if path.exists():
-            out[name] = fill(path.read_text(encoding="utf-8"), blocks).encode()
+        if os.path.lexists(path):  # a link or a FIFO in its place is refused (AicorpusError), never read
+            out[name] = fill(read_text(path, name, root=Path(root)), blocks).encode()
     out[CROISSANT] = croissant(staging)
     out.update(plots(s))
     return out
@@ -166,6 +169,23 @@ class Stats:
         }
 
 
+#: Markdown (and HTML) syntax in source text, escaped where the text enters a generated block: a story title
+#: holding "<!-- END GENERATED: near-duplicates -->" closed the block early (each build then grew the datasheet),
+#: and one holding "|" split a table cell. Entities for the HTML characters, a backslash for the rest.
+_MD = str.maketrans({"\\": "\\\\", "|": "\\|", "`": "\\`", "*": "\\*", "[": "\\[", "]": "\\]", "~": "\\~",
+                     "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # an underscore inside a word (fetch_sources) is never emphasis
+
+
+def md(value: object) -> str:
+    """Source text as one line of literal Markdown text, safe in a table cell and in a generated block.
+
+    >>> md("a|b <!-- END GENERATED: x -->\\n[c](d) _e_ f_g")
+    'a\\\\|b &lt;!-- END GENERATED: x --&gt; \\\\[c\\\\](d) \\\\_e\\\\_ f_g'
+    """
+    return _EMPHASIS_UNDERSCORE.sub(r"\\_", " ".join(str(value).splitlines()).translate(_MD))
+
+
 def _table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
@@ -175,7 +195,7 @@ def _table(header: list[str], rows: list[list]) -> str:
 def render_blocks(s: dict, results: str) -> dict[str, str]:
     """Markdown for every generated block, by marker name."""
     en = {t["id"]: t["name_en"] for t in taxonomy()["topics"]}
-    fmt_rows = [[f, r["source"], r["documents"], r["items"], *(r[x] for x in SPLITS), r["characters"],
+    fmt_rows = [[md(f), md(r["source"]), r["documents"], r["items"], *(r[x] for x in SPLITS), r["characters"],
                  f"{r['first']} to {r['last']}" if r["first"] else "undated"] for f, r in s["by_format"].items()]
     d = s["dates"]
     fmt_rows.append(["**all**", "", s["documents"], s["items"], *(s["items_per_split"][x] for x in SPLITS),
@@ -186,12 +206,12 @@ def render_blocks(s: dict, results: str) -> dict[str, str]:
         f"![Documents per source and month]({PLOTS}/documents_per_month.png)",
     ])
     counts = ("documents", *COVERAGE_COUNTS)
-    cov_rows = [[f, *(c[k] for k in counts)] for f, c in s["coverage"].items()]
+    cov_rows = [[md(f), *(c[k] for k in counts)] for f, c in s["coverage"].items()]
     cov_rows.append(["**all**", *(sum(c[k] for c in s["coverage"].values()) for k in counts)])
     coverage = _table(["format", "documents", "non-blank lines", "in items", "in document only", "dropped with a reason", "lost"], cov_rows)
     nd = s["near_duplicates"]
-    pairs = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["pairs"]]
-    below = [[p["a"], p["b"], p["cosine"], p["a_title"], p["b_title"]] for p in nd["closest_below_threshold"]]
+    pairs = [[p["a"], p["b"], p["cosine"], md(p["a_title"]), md(p["b_title"])] for p in nd["pairs"]]
+    below = [[p["a"], p["b"], p["cosine"], md(p["a_title"]), md(p["b_title"])] for p in nd["closest_below_threshold"]]
     near = "\n\n".join([
         f"Method: {nd['method']}; pairs at or above {nd['threshold']} are near-duplicates; clusters are their connected components "
         f"and always share a split. {nd['n_pairs']} pairs; {nd['n_clusters']} clusters of more than one item holding "
@@ -247,21 +267,22 @@ def provenance(root: Path) -> str:
         commits = {r["commit"][:12] for r in members if r["commit"]}
         read = sorted({r["retrieved"] for r in members if r["retrieved"]})
         licences = Counter(r["licence"] for r in members)
-        table.append([pop.get("name", pid), pop.get("publisher", ""), len(members),
-                      ", ".join(repos) + (f" ({len(commits)} commit{'s' if len(commits) != 1 else ''})" if commits else "") or "not recorded",
-                      "; ".join(f"{lic} ({n} file{'s' if n > 1 else ''})" if len(licences) > 1 else lic for lic, n in sorted(licences.items())),
+        table.append([md(pop.get("name", pid)), md(pop.get("publisher", "")), len(members),
+                      md(", ".join(repos)) + (f" ({len(commits)} commit{'s' if len(commits) != 1 else ''})" if commits else "") or "not recorded",
+                      "; ".join(f"{md(lic)} ({n} file{'s' if n > 1 else ''})" if len(licences) > 1 else md(lic) for lic, n in sorted(licences.items())),
                       " to ".join(sorted({read[0], read[-1]})) if read else "not recorded"])
     parts = [_table(["population", "publisher", "raw files", "read from", "licence as the source states it", "read on"], table)]
     for pid, pop in populations.items():
-        line = f"- **{pop['name']}** ({len(by_pop.get(pid, []))} files): {pop['selection']}"
+        line = f"- **{md(pop['name'])}** ({len(by_pop.get(pid, []))} files): {md(pop['selection'])}"
         for ex in pop.get("excluded", []):
-            line += f" Excluded: {len(ex['ids'])} ids ({', '.join(map(str, ex['ids']))}). {ex['reason']}"
+            line += f" Excluded: {len(ex['ids'])} ids ({md(', '.join(map(str, ex['ids'])))}). {md(ex['reason'])}"
         parts.append(line)
     reported = [r for r in rows if r["total_chars"] is not None]
     differ = [r for r in reported if r["total_chars"] != r["chars"]]
     check = (f"Saved character counts: {len(reported) - len(differ)} of the {len(reported)} files whose source reported a count "
              f"match it exactly" + ("." if not differ else f"; {len(differ)} differ, each explained in its row's note:"))
-    parts.append(check + ("" if not differ else "\n\n" + "\n".join(f"- `{r['raw_path']}`: {r['note']}" for r in differ)))
+    # raw_path matches the manifest schema's ^raw/[A-Za-z0-9_./-]+$: safe in a code span
+    parts.append(check + ("" if not differ else "\n\n" + "\n".join(f"- `{r['raw_path']}`: {md(r['note'])}" for r in differ)))
     parts.append(f"Every raw file has a row in `{MANIFEST}` (repository, path, commit, licence, retrieval day, reported and saved "
                  f"character counts, size and sha256); the build's tests check each file against its row, and "
                  f"`python scripts/fetch_sources.py` re-creates `raw/` from the manifest where a network exists. "
@@ -280,9 +301,9 @@ def annotation(root: Path) -> str:
 
     folder = Path(root) / AGREEMENT
     files = [folder / "annotator_a.jsonl", folder / "annotator_b.jsonl"]
-    if not all(f.exists() for f in files):
+    if not all(os.path.lexists(f) for f in files):
         return "Inter-annotator agreement has not been measured (no double annotation in `labels/agreement/`)."
-    a, b = ([json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()] for f in files)
+    a, b = (_jsonl(f, root) for f in files)
     r = agreement(a, b, topic_ids(), aliases=load_aliases(), seed=0)
     t, c = r["topics"], r["claims"]
     annotators = sorted({x["annotator"] for x in a}) + sorted({x["annotator"] for x in b})
@@ -295,8 +316,8 @@ def annotation(root: Path) -> str:
     parts = [
         f"Double annotation: {r['items']['both']} items (`{AGREEMENT}/sample.txt`, drawn by `scripts/sample_agreement.py`: "
         f"stratified over sources and splits, none cited in the guideline), each labelled by two annotators who worked "
-        f"independently from the written guideline {', '.join(versions)} and the item texts ({len(annotators)} annotators: "
-        f"{', '.join(annotators)}). Figures from `aicorpus agree {AGREEMENT}/annotator_a.jsonl {AGREEMENT}/annotator_b.jsonl`, "
+        f"independently from the written guideline {md(', '.join(versions))} and the item texts ({len(annotators)} annotators: "
+        f"{md(', '.join(annotators))}). Figures from `aicorpus agree {AGREEMENT}/annotator_a.jsonl {AGREEMENT}/annotator_b.jsonl`, "
         "with 95% bootstrap intervals over items (seed 0):",
         _table(["measure", "value", "95% interval"], [
             row("topics: pooled Cohen's kappa (item x topic)", t, "pooled_kappa", t["pooled_kappa"]),
@@ -310,8 +331,8 @@ def annotation(root: Path) -> str:
                                              for k, v in t["per_topic_kappa"].items()]),
     ]
     log = folder / "adjudication.jsonl"
-    if log.exists():
-        rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if os.path.lexists(log):
+        rows = _jsonl(log, root)
         kept = Counter("a" if x["decision"] == {k: x["a"][k] for k in ("topics", "claims")} else
                        "b" if x["decision"] == {k: x["b"][k] for k in ("topics", "claims")} else "other" for x in rows)
         parts.append(f"Adjudication: the two labels differed on {len(rows)} of the {r['items']['both']} items (in topics, or in any "
@@ -319,13 +340,13 @@ def annotation(root: Path) -> str:
                      f"kept {kept['a']} times, b's {kept['b']} times, a combination or correction {kept['other']} times. Each decision "
                      f"and its reason is in `{AGREEMENT}/adjudication.jsonl`.")
     review = folder / "review_2.1.jsonl"
-    if review.exists():
-        changed = sum(1 for line in review.read_text(encoding="utf-8").splitlines() if line.strip())
+    if os.path.lexists(review):
+        changed = len(_jsonl(review, root))
         parts.append(f"The items on which both labels agreed were re-read by a reviewer under guideline 2.1 (its decisions on questions "
                      f"2.0 left open): {changed} of them changed, each with its reason in `{AGREEMENT}/review_2.1.jsonl`.")
     audit = folder / "audit.jsonl"
-    if audit.exists():
-        rows = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if os.path.lexists(audit):
+        rows = _jsonl(audit, root)
         claims = Counter()
         for x in rows:
             claims.update(x["claims"])
@@ -337,6 +358,19 @@ def annotation(root: Path) -> str:
                      f"{claims['missing']} claims the guideline requires were missing. The audited labels were corrected; the per-item "
                      f"findings are in `{AGREEMENT}/audit.jsonl`.")
     return "\n\n".join(parts)
+
+
+def _jsonl(path: Path, root: Path) -> list[dict]:
+    """The records of a JSON-lines file under labels/: a link, a FIFO or a line that is not JSON is an error naming it."""
+    name = path.relative_to(root).as_posix()
+    out = []
+    for n, line in enumerate(read_text(path, name, root=Path(root)).splitlines(), start=1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except (ValueError, RecursionError) as exc:
+                raise AicorpusError(Issue(name, "invalid-json", f"not valid JSON: {type(exc).__name__}", line=n, hint="one JSON object per line")) from None
+    return out
 
 
 def _type(feature) -> str:
@@ -354,31 +388,58 @@ def _type(feature) -> str:
 
 
 def results_table(root: Path) -> str:
-    """Headline figures with 95% CIs of every committed baseline result (results/<task>/<baseline>.json)."""
+    """Headline figures with 95% CIs of every committed baseline result (results/<task>/<baseline>.json), every protocol.
+
+    >>> results_table(Path("/nonexistent"))
+    '(no baseline results yet: run `python scripts/run_baselines.py`)'
+    """
+    from .bench.protocols import DESCRIPTIONS, PROTOCOLS  # no heavy import: the protocols' descriptions only
+
     paths = sorted((Path(root) / RESULTS).glob("*/*.json"))
     if not paths:
         return "(no baseline results yet: run `python scripts/run_baselines.py`)"
-    rows = []
-    for p in paths:
-        r = json.loads(p.read_text(encoding="utf-8"))
-        for protocol, v in r["protocols"].items():
-            cells = [f"{v['headline'][k]:.3f} [{v['ci'][k][0]:.3f}, {v['ci'][k][1]:.3f}]" for k in v["headline"]]
-            rows.append([r["task"], r["baseline"], protocol, v["n_items"], "; ".join(f"{k} {c}" for k, c in zip(v["headline"], cells))])
-    return ("Headline figures with 95% bootstrap confidence intervals over items (seed 0). `fixed_split`: trained on train, "
-            "scored on test; `grouped_cv`: 5-fold cross-validation over all labeled items, grouped by near-duplicate cluster.\n\n"
-            + _table(["task", "baseline", "protocol", "n", "figures"], rows))
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    order = {p: k for k, p in enumerate(PROTOCOLS)}
+    out = ["Headline figures with 95% bootstrap confidence intervals over items (seed 0); items are train / validation / "
+           "test (a cross-validation fold's average for train and validation, every item for test). Protocols:", ""]
+    out += [f"- `{p}`: {DESCRIPTIONS[p]}" for p in PROTOCOLS]
+    for task in ("topics", "claims"):
+        rows = []
+        for r in sorted((r for r in results if r["task"] == task), key=lambda r: r["baseline"]):
+            for protocol, v in sorted(r["protocols"].items(), key=lambda kv: order.get(kv[0], len(order))):
+                if "headline" not in v:
+                    rows.append([r["baseline"], protocol, "", f"not run: {v.get('skipped', 'no result')}"])
+                    continue
+                cells = [f"{v['headline'][k]:.3f} [{v['ci'][k][0]:.3f}, {v['ci'][k][1]:.3f}]" for k in v["headline"]]
+                sizes = f"{v.get('n_train', '?')} / {v.get('n_validation', '?')} / {v['n_items']}"
+                rows.append([r["baseline"], protocol, sizes, "; ".join(f"{k} {c}" for k, c in zip(v["headline"], cells))])
+        if rows:
+            out += ["", f"**{task}**", "", _table(["baseline", "protocol", "items", "figures"], rows)]
+    if (Path(root) / RESULTS / "breakdown.md").exists():
+        out += ["", "Per-topic and per-predicate figures of every baseline on the test split, and the confusion plot of the best "
+                "topic baseline: [results/breakdown.md](results/breakdown.md)."]
+    return "\n".join(out)
 
 
 _BLOCK = re.compile(r"(<!-- BEGIN GENERATED: ([\w-]+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.S)
+_MARKER = re.compile(r"<!--(\s*(?:BEGIN|END) GENERATED)")
 
 
 def fill(text: str, blocks: dict[str, str]) -> str:
     """Replace the content of every marker pair whose name is in ``blocks``.
 
+    A marker inside a block's content is defused (escaping at the source is :func:`md`'s job; this is the
+    last line): the next build must find the same blocks this one wrote.
+
     >>> fill("a\\n<!-- BEGIN GENERATED: x -->\\nold\\n<!-- END GENERATED: x -->\\n", {"x": "new"})
     'a\\n<!-- BEGIN GENERATED: x -->\\nnew\\n<!-- END GENERATED: x -->\\n'
+    >>> fill("<!-- BEGIN GENERATED: x -->\\n<!-- END GENERATED: x -->", {"x": "`<!-- END GENERATED: x -->`"})
+    '<!-- BEGIN GENERATED: x -->\\n`&lt;!-- END GENERATED: x -->`\\n<!-- END GENERATED: x -->'
     """
-    return _BLOCK.sub(lambda m: m.group(1) + (blocks[m.group(2)].rstrip("\n") + "\n" if m.group(2) in blocks else m.group(3)) + m.group(4), text)
+    def content(name: str) -> str:
+        return _MARKER.sub(r"&lt;!--\1", blocks[name].rstrip("\n")) + "\n"
+
+    return _BLOCK.sub(lambda m: m.group(1) + (content(m.group(2)) if m.group(2) in blocks else m.group(3)) + m.group(4), text)
 
 
 def markers(text: str) -> list[str]:
