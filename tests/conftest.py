@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,10 @@ from aicorpus.manifest import MANIFEST, POPULATIONS
 
 # One BLAS thread, as aicorpus.bench.runner runs the baselines: OpenBLAS's threads made each logistic
 # regression fit some 40 times slower on two cores (tests fit the baselines directly too).
+# threadpool_limits binds only the libraries already loaded, and numpy may not be yet: the variables
+# bind the ones loaded later.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 threadpool_limits(limits=1, user_api="blas")
 
 ROOT = Path(__file__).resolve().parents[1]
