@@ -28,6 +28,7 @@ Usage::
     python scripts/mutation_score.py                   # all four modules, writes docs/MUTATION.md
     python scripts/mutation_score.py --module splits.py --jobs 1 --no-write
     python scripts/mutation_score.py --list            # print the mutants, run nothing
+    python scripts/mutation_score.py --report-only     # rewrite docs/MUTATION.md after editing NOTES
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import argparse
 import ast
 import concurrent.futures
 import copy
+import json
 import os
 import queue
 import shutil
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SUMMARY = ROOT / "docs" / "mutation.json"  # the last run of each module, from which the report is written
 
 #: module (under src/aicorpus/) -> the test files run against each of its mutants
 MODULES: dict[str, list[str]] = {
@@ -450,7 +453,14 @@ def _score(killed: int, total: int) -> str:
     return f"{100 * killed / total:.0f}%" if total else "n/a"
 
 
-def report(results: dict[str, list[Result]], modules: dict[str, list[str]]) -> str:
+def summarise(results: dict[str, list[Result]], modules: dict[str, list[str]]) -> dict[str, dict]:
+    """What the report needs of a run, per module: the tests, the counts and the survivors (kept in docs/mutation.json)."""
+    return {module: {"tests": modules[module], "mutants": len(rs), "killed": sum(r.killed for r in rs),
+                     "survivors": [[r.mutant.line, r.mutant.id] for r in rs if not r.killed]}
+            for module, rs in results.items()}
+
+
+def report(summary: dict[str, dict]) -> str:
     lines = [
         "# Mutation score",
         "",
@@ -465,29 +475,28 @@ def report(results: dict[str, list[Result]], modules: dict[str, list[str]]) -> s
         "| module | tests | mutants | killed | survived | score | before #18 |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for module, rs in results.items():
-        killed = sum(r.killed for r in rs)
+    for module, m in summary.items():
         b = BEFORE.get(module)
         before = f"{_score(*b)} ({b[0]}/{b[1]})" if b else ""
-        tests = ", ".join(f"`{t}`" for t in modules[module])
-        lines.append(f"| `{module}` | {tests} | {len(rs)} | {killed} | {len(rs) - killed} | {_score(killed, len(rs))} | {before} |")
+        tests = ", ".join(f"`{t}`" for t in m["tests"])
+        lines.append(f"| `{module}` | {tests} | {m['mutants']} | {m['killed']} | {m['mutants'] - m['killed']} | "
+                     f"{_score(m['killed'], m['mutants'])} | {before} |")
     lines += [
         "",
         "\"Before #18\" is the same script on the code and tests of commit ad9bcfa, when `coverage.py` was",
         "reached only by `tests/test_fuzz.py` and `splits.py` only by `tests/test_build.py` (since then",
         "metrics.py and quantities.py gained a few lines, hence the different mutant counts).",
-        "Vocabulary tables (`quantities._SURFACES`, `quantities.UNITS`) are data and not mutated.",
+        "Vocabulary tables (" + ", ".join(f"`quantities.{t}`" for t in sorted(SKIP_TABLES["quantities.py"])) + ") are data and not mutated.",
         "",
         "## Surviving mutants",
     ]
-    for module, rs in results.items():
-        survivors = [r for r in rs if not r.killed]
-        lines += ["", f"### `{module}` ({len(survivors)})", ""]
-        if not survivors:
+    for module, m in summary.items():
+        lines += ["", f"### `{module}` ({len(m['survivors'])})", ""]
+        if not m["survivors"]:
             lines.append("None.")
-        for r in survivors:
-            why = NOTES.get(f"{module}: {r.mutant.id}", "**not explained yet**")
-            lines.append(f"- L{r.mutant.line} {r.mutant.id}: {why}")
+        for line, mutant_id in m["survivors"]:
+            why = NOTES.get(f"{module}: {mutant_id}", "**not explained yet**")
+            lines.append(f"- L{line} {mutant_id}: {why}")
     return "\n".join(lines) + "\n"
 
 
@@ -500,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "MUTATION.md")
     ap.add_argument("--no-write", action="store_true", help="print the report instead of writing --out")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite --out from the last runs (docs/mutation.json) and NOTES, running nothing")
     args = ap.parse_args(argv)
     modules = {m: list(MODULES[m]) for m in (args.module or MODULES)}
     for spec in args.tests:
@@ -512,10 +523,16 @@ def main(argv: list[str] | None = None) -> int:
             for m in mutants(module, (ROOT / "src/aicorpus" / module).read_bytes()):
                 print(f"{module}:{m.line}: {m.id}")
         return 0
-    # SIGTERM unwinds like Ctrl-C, so the runs in flight are killed and the temporary copies removed
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    results = run(modules, max(1, args.jobs), log=lambda s: print(s, flush=True))
-    text = report(results, modules)
+    # the last run of each module: a run of some modules (--module) keeps the others' figures
+    saved = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    if not args.report_only:
+        # SIGTERM unwinds like Ctrl-C, so the runs in flight are killed and the temporary copies removed
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        results = run(modules, max(1, args.jobs), log=lambda s: print(s, flush=True))
+        saved.update(summarise(results, modules))
+        if not args.no_write:
+            SUMMARY.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    text = report({m: saved[m] for m in MODULES if m in saved})
     if args.no_write:
         print(text)
     else:
