@@ -38,3 +38,20 @@ def test_the_prediction_example_gives_a_topic_by_id_or_by_class_label(tmp_path):
     path.write_text(block("Benchmark", "jsonl"), encoding="utf-8")
     preds = read_predictions(path, "topics", item_ids=set(published_items(ROOT / "splits")), topics=topic_ids())
     assert len(preds) == 2 and len(set(map(tuple, preds.values()))) == 1  # both lines name the same topics
+
+
+def test_the_comparison_shown_is_what_the_command_prints(monkeypatch, capsys):
+    """The README's `bench compare` output is the command's, on the committed predictions (not typed by hand)."""
+    import shlex
+
+    import pytest
+
+    from aicorpus.bench.runner import stale_results
+    from aicorpus.cli import main
+
+    if stale_results(ROOT):  # a contribution changed the corpus: aicorpus check reports it, run_baselines.py refreshes it
+        pytest.skip("the committed results are stale")
+    command = re.search(r"^aicorpus bench compare .*$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M).group(0)
+    monkeypatch.chdir(ROOT)
+    assert main(shlex.split(command)[1:]) == 0
+    assert capsys.readouterr().out == block("Benchmark", "console")
