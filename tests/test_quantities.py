@@ -991,3 +991,83 @@ def test_hard_line_break_only_once() -> None:
     # one line break between number and classifier is a wrapped line; a blank line is a paragraph end
     assert _found("3\n款模型") == [("3\n款", 3.0, "models", "eq")]
     assert _found("3\n\n款模型") == []
+
+
+# ---------------------------------------------------------------------------
+# Bounds and rules pinned from mutation survivors (docs/MUTATION.md)
+# ---------------------------------------------------------------------------
+
+def test_noun_window_after_a_classifier_is_eight_characters() -> None:
+    # the noun a classifier counts may start up to 7 characters after it (_NOUN_WINDOW = 8);
+    # 8 characters away it is out of reach and the classifier's default (items) stays
+    assert _found("发布了 3 款全新开源多模态大模型") == [("3 款", 3.0, "models", "eq")]  # 大模型 at offset 7
+    assert _found("发布了 3 款全新开源多模态的模型") == [("3 款", 3.0, "items", "eq")]  # 模型 at offset 8
+
+
+def test_noun_before_the_number_across_at_most_eight_characters() -> None:
+    # the linking words between a noun and the number after it (用户数量激增至1亿) span at most
+    # 8 characters, the blank before the number included
+    assert _found("其用户数量已经增长至 1 亿") == [("1 亿", 1e8, "users", "eq")]  # "数量已经增长至 ": 8
+    assert _found("其用户数量已经增长达到 1 亿") == [("1 亿", 1e8, None, "eq")]  # "数量已经增长达到 ": 9
+
+
+def test_one_character_nouns_only_right_after_the_classifier() -> None:
+    # 人 / 核 / 星 count only straight after the number or classifier: further on, or at the end of a
+    # compound, or before the number, they are the tail of another word
+    assert _found("发布了 3 款个人助理应用") == [("3 款", 3.0, "apps", "eq")]       # 个人 is no noun: apps, not people
+    assert _found("面向 3 类用户人群") == [("3 类", 3.0, "users", "eq")]            # 用户人群: users, not people
+    assert _found("星链卫星数量已达到 5000 颗") == [("5000 颗", 5000.0, "items", "eq")]  # 卫星 is not 星 (stars)
+
+
+def test_compound_of_three_nouns_takes_the_last() -> None:
+    # 手机 + 芯片 + 厂商: the head is the last noun, however many nouns the compound chains
+    assert _found("国内有 3 家手机芯片厂商") == [("3 家", 3.0, "businesses", "eq")]
+
+
+def test_vague_shu_yi_inside_a_sentence() -> None:
+    # 数以百万计 is vague also after other text (the 数以 check looks at the two characters before)
+    assert _found("影响了数以百万计的用户") == []
+    assert _found("影响了百万用户") == [("百万", 1e6, "users", "eq")]
+
+
+def test_numerals_starting_with_ten_are_no_pair() -> None:
+    # 十五 is fifteen: only two one-digit numerals (两三, 三四) make a pair
+    assert _found("覆盖全球十五个国家") == [("十五个", 15.0, "countries", "eq")]
+
+
+def test_three_adjacent_digit_numerals_are_no_range() -> None:
+    # 两三 is a pair (2 to 3) and 两三百 one with a magnitude, but 三四五 is neither 3-45 nor 345
+    assert _found("三四五个模型") == []
+    assert _found("两三百个模型") == [("两", 200.0, "models", "gte"), ("三百个", 300.0, "models", "lte")]
+
+
+def test_hundred_da_is_a_ranking_not_a_count() -> None:
+    # N大 counts below 100 (8大领域); from 100 on 大 is no classifier (全球 100 大 is a "top 100"
+    # list, 2023大会 a year's conference)
+    assert _found("入选全球 100 大创新企业榜单") == []
+    assert _found("覆盖 8 大领域") == [("8 大", 8.0, "fields", "eq")]
+
+
+def test_shares_next_to_other_quantities() -> None:
+    # a number right after a share (no blank between, as unspaced text writes it) is read on its own,
+    # with its hedge word
+    assert _found("每5人中就有1人60岁以上") == [
+        ("每5人中就有1人", 20.0, "percent", "eq"), ("60岁以上", 60.0, "years", "gte")]
+    assert _found("每 5 名员工中就有 1 名超过 50 岁") == [
+        ("每 5 名员工中就有 1 名", 20.0, "percent", "eq"), ("超过 50 岁", 50.0, "years", "gt")]
+    # all of them is still a share: 100 percent
+    assert _found("每 10 次尝试中有 10 次成功") == [("每 10 次尝试中有 10 次", 100.0, "percent", "eq")]
+    # a share right after a Markdown link target is read (the mask ends before 每)
+    assert _found("[链接](https://a.cn)每 4 个人中就有 1 个") == [("每 4 个人中就有 1 个", 25.0, "percent", "eq")]
+
+
+@pytest.mark.parametrize("text,number", [
+    ("每 10 万人中有 3 人", 0.003),  # the 万 belongs to the denominator: 3 in 100,000
+    ("每10万人中就有3人", 0.003),
+    ("每十万人中有三人", 0.003),
+    ("每 1 亿次中有 2 次", 2e-6),
+])
+def test_a_share_with_wan_or_yi_in_its_denominator(text: str, number: float) -> None:
+    [q] = find_quantities(text)
+    assert (q.text, q.unit, q.comparator) == (text, "percent", "eq")
+    assert math.isclose(q.number, number, rel_tol=1e-9)

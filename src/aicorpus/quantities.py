@@ -327,7 +327,7 @@ _MASK_RE = re.compile(r"https?://[!-~]+|www\.[!-~]+|\]\([^)\s]*\)")
 _CONNECT_LIST = re.compile(r"[ \t]*(?:和|与|及|以及|或|或者|、)[ \t]*")
 _CONNECT_RANGE = re.compile(r"[ \t]*(?:至|到|~|～|-|—|–|－)[ \t]*")
 # "每 8 次中有 1 次": one share (12.5 percent), not two counts.
-_PER_NUM = r"\d+(?:\.\d+)?|[一两二三四五六七八九十百千万]+"
+_PER_NUM = r"\d+(?:\.\d+)?(?:[ \t]*[万亿])?|[一两二三四五六七八九十百千万亿]+"  # 每 10 万人: the 万 is the number's
 _PER_RE = re.compile(
     r"每[ \t]*(?P<den>" + _PER_NUM + r")[ \t]*[个次人名家位台款项张]?(?:[\u4e00-\u9fff]{0,4}?(?:当中|之中|中|里))?"
     r"[ \t]*[,，]?[ \t]*"
@@ -705,7 +705,11 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
 
 
 def _numeral(text: str) -> float | None:
-    return float(text) if text[0].isdigit() else _cn_value(text)
+    """A share's count: Arabic digits with an optional 万/亿 (每 10 万人), or a Chinese numeral."""
+    if not text[0].isdigit():
+        return _cn_value(text)
+    digits = text.rstrip("万亿 \t")
+    return float(digits) * _mult_value(text[len(digits):])
 
 
 def _currency_prefix(s: str, cs: int) -> tuple[str, int] | None:
