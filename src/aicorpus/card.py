@@ -19,8 +19,7 @@ from pathlib import Path
 
 from . import RELEASE_DATE, __version__
 from .coverage import COUNTS as COVERAGE_COUNTS
-from .errors import AicorpusError, Issue
-from .inputs import read_text
+from .inputs import json_line, read_text
 from .labels import taxonomy, topic_ids
 from .parquet import DOCUMENT_FEATURES, ITEM_FEATURES
 from .splits import SPLITS
@@ -366,10 +365,7 @@ def _jsonl(path: Path, root: Path) -> list[dict]:
     out = []
     for n, line in enumerate(read_text(path, name, root=Path(root)).splitlines(), start=1):
         if line.strip():
-            try:
-                out.append(json.loads(line))
-            except (ValueError, RecursionError) as exc:
-                raise AicorpusError(Issue(name, "invalid-json", f"not valid JSON: {type(exc).__name__}", line=n, hint="one JSON object per line")) from None
+            out.append(json_line(line, name, n))
     return out
 
 

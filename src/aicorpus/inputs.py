@@ -14,13 +14,14 @@ characters are refused as well: they end up in published records and in CI outpu
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AicorpusError, Issue
+from .errors import AicorpusError, Issue, shorten
 
 #: The largest label, record or manifest file read whole (the largest label file today is about 60 KB).
 MAX_DATA_BYTES = 50_000_000
@@ -204,3 +205,28 @@ def is_regular(path: Path) -> bool:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def json_line(line: str, name: str, n: int, *, hint: str = "write one complete JSON object per line") -> object:
+    """``json.loads`` of line ``n`` of the JSON-lines file ``name``; a line that is not JSON is an error naming it.
+
+    Deep nesting (RecursionError) and integers of more digits than Python converts (ValueError)
+    are refused like any malformed line, never a traceback.
+
+    >>> json_line('{"a": 1}', "x.jsonl", 3)
+    {'a': 1}
+    >>> try:
+    ...     json_line("[" * 100_000, "x.jsonl", 3)
+    ... except AicorpusError as err:
+    ...     print(err.issue.rule, err.issue.line)
+    too-deep 3
+    """
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise AicorpusError(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n,
+                                  hint="a line is one flat object with short lists")) from None
+    except ValueError as exc:  # JSONDecodeError, and integers of more digits than Python converts
+        where = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise AicorpusError(Issue(name, "invalid-json", f"not valid JSON: {where}", line=n, value=shorten(line, 60),
+                                  hint=hint)) from None

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import AicorpusError, Issue, shorten
-from .inputs import read_text
+from .inputs import json_line, read_text
 from .validate import SCHEMA_DIR, Located, schema_issues
 
 LABEL_DIR = "labels"
@@ -74,13 +74,9 @@ def read_labels(paths: Iterable[Path], root: Path | None = None) -> tuple[list[L
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except RecursionError:
-                issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="a label is a flat object with short lists"))
-                continue
-            except ValueError as exc:  # JSONDecodeError, and integers of more digits than Python converts
-                where = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-                issues.append(Issue(name, "invalid-json", f"not valid JSON: {where}", line=n, hint="one JSON object per line"))
+                record = json_line(line, name, n)
+            except AicorpusError as exc:
+                issues.append(exc.issue)
                 continue
             found = schema_issues("labels", record, file=name, line=n)
             issues += found

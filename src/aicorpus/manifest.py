@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import AicorpusError, Issue, shorten
-from .inputs import read_bytes, read_text
+from .inputs import json_line, read_bytes, read_text
 from .sources import MAX_BYTES
 
 MANIFEST = "raw/MANIFEST.jsonl"
@@ -53,9 +53,9 @@ def read_manifest_file(path: Path, name: str | None = None) -> tuple[list[dict],
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except (ValueError, RecursionError) as exc:  # ValueError: bad JSON, or an integer of more digits than Python converts
-            issues.append(Issue(name, "invalid-json", f"not valid JSON: {exc}", line=n, hint="one JSON object per line"))
+            row = json_line(line, name, n)
+        except AicorpusError as exc:
+            issues.append(exc.issue)
             continue
         found = schema_issues("manifest", row, file=name, line=n)
         issues += found

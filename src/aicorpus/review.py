@@ -14,7 +14,6 @@ near-copy check computes its TF-IDF cosine with NumPy alone.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from .conversion import convert_file
 from .errors import AicorpusError, Issue, shorten
-from .inputs import MAX_DATA_BYTES, read_bytes, walk
+from .inputs import MAX_DATA_BYTES, json_line, read_bytes, walk
 from .textnorm import feature_text
 from .validate import Located, Report, cross_issues, schema_issues
 
@@ -289,14 +288,9 @@ def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, di
                                 hint="one record per line; a record this large is not a news item"))
             continue
         try:
-            record = json.loads(line)
-        except RecursionError:
-            issues.append(Issue(name, "too-deep", "the JSON is nested too deeply to read", line=n, hint="records are flat objects with shallow lists"))
-            continue
-        except ValueError as exc:  # JSONDecodeError, and integers of more digits than Python converts
-            where = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            issues.append(Issue(name, "invalid-json", f"not valid JSON: {where}", line=n,
-                                value=shorten(line, 60), hint="write one complete JSON object per line"))
+            record = json_line(line, name, n)
+        except AicorpusError as exc:
+            issues.append(exc.issue)
             continue
         if not isinstance(record, dict):
             issues.append(Issue(name, "type", "a record must be a JSON object", line=n, value=shorten(record), hint="write {...} on each line"))

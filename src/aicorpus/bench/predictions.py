@@ -16,13 +16,12 @@ that predicted nothing.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Literal
 
 from ..errors import AicorpusError, Issue, shorten
-from ..inputs import read_text
+from ..inputs import json_line, read_text
 
 TEXT_FIELDS = ("subject", "predicate", "value", "unit", "comparator", "time", "evidence", "note")
 
@@ -96,14 +95,7 @@ def _fail(file: str, line: int, rule: str, message: str, json_path: str = "$", v
 
 
 def _parse(line: str, name: str, n: int) -> dict:
-    try:
-        record = json.loads(line)
-    except RecursionError:
-        _fail(name, n, "too-deep", "the JSON is nested too deeply to read", hint="a prediction line is a flat object with short lists")
-    except json.JSONDecodeError as exc:
-        _fail(name, n, "invalid-json", f"not valid JSON: {exc.msg} at column {exc.colno}", hint="one JSON object per line")
-    except ValueError as exc:  # an integer of more digits than Python converts
-        _fail(name, n, "invalid-json", f"not valid JSON: {exc}", hint="one JSON object per line")
+    record = json_line(line, name, n)
     if not isinstance(record, dict):
         _fail(name, n, "not-an-object", f"the line is a JSON {type(record).__name__}, not an object", hint='write {"item_id": ..., ...}')
     return record
