@@ -427,6 +427,19 @@ def test_bootstrap_recomputes_the_figures_sklearn_gives():
     assert c["ci"]["strict_f1"] == pytest.approx([2 / 3, 2 / 3])
 
 
+def test_the_bootstrap_macro_formula_is_sklearns():
+    # the resamples compute macro F1 from label counts (f1_score is too slow for 1,000 resamples): the two
+    # must agree on any matrices, labels that neither side uses included, bit for bit
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        Y, P = rng.random((12, 6)) < 0.3, rng.random((12, 6)) < 0.3
+        Y[:, 5] = P[:, 5] = False  # a label neither side uses is left out of the mean
+        tp, fp, fn = (Y & P).sum(axis=0), (P & ~Y).sum(axis=0), (Y & ~P).sum(axis=0)
+        assert metrics._macro_from_counts(tp, fp, fn) == metrics._macro(Y, P)
+    empty = np.zeros(3, dtype=int)
+    assert metrics._macro_from_counts(empty, empty, empty) == metrics._macro(np.zeros((2, 3), bool), np.zeros((2, 3), bool)) == 0.0
+
+
 def test_claim_ci_resamples_counts_not_per_item_f1():
     # item A: 1 gold, 1 right; item B: 3 gold, none predicted. Pooled F1 = 2*1 / (1 + 4) = 0.4
     # (the mean of per-item F1 would be (1 + 0) / 2 = 0.5). A resample is AA (1.0), AB/BA (0.4) or BB (0.0).

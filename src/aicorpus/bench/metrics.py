@@ -74,6 +74,17 @@ def _macro(Y: np.ndarray, P: np.ndarray) -> float:
     return float(f1_score(Y[:, active], P[:, active], average="macro", zero_division=0))
 
 
+def _macro_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> float:
+    """:func:`_macro` from per-label tp/fp/fn sums: the bootstrap's form, since f1_score's input checks
+    cost some 7 ms a call, 21 s for the 3,000 resamples of one file (a test compares the two).
+
+    >>> _macro_from_counts(np.array([1, 0, 0]), np.array([0, 1, 0]), np.array([1, 0, 0]))
+    0.3333333333333333
+    """
+    active = (2 * tp + fp + fn) > 0  # a label that is gold or predicted somewhere
+    return float(_f1(tp[active], fp[active], fn[active]).mean()) if active.any() else 0.0
+
+
 def topic_scores(y_true: list[list[str]], y_pred: list[list[str]], labels: list[str]) -> dict:
     """Multi-label topic scores, computed with sklearn.metrics.
 
@@ -437,7 +448,7 @@ def topic_scores_with_ci(y_true: list[list[str]], y_pred: list[list[str]], label
     per_item_f1 = _f1(tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1))
     stats = {
         "micro_f1": lambda idx: float(_f1(tp[idx].sum(), fp[idx].sum(), fn[idx].sum())),
-        "macro_f1": lambda idx: _macro(Y[idx], P[idx]),
+        "macro_f1": lambda idx: _macro_from_counts(tp[idx].sum(axis=0), fp[idx].sum(axis=0), fn[idx].sum(axis=0)),
         "samples_f1": lambda idx: float(per_item_f1[idx].mean()),  # samples F1 *is* the mean of per-item F1
     }
     out["ci"] = _cis(stats, len(Y), n_resamples, seed, alpha)
