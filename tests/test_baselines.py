@@ -30,10 +30,11 @@ def test_topic_baselines_contract(items, name):
 
 @pytest.mark.parametrize("name", sorted(CLAIM_BASELINES))
 def test_claim_baselines_contract(items, name):
-    train = [r for r in items if r["split"] == "train" and r["claims_labeled"]][:300]  # the contract, not the figures
+    train = [r for r in items if r["split"] == "train" and r["claims_labeled"]][:150]  # the contract, not the figures
     model = CLAIM_BASELINES[name]()
     assert model.fit(train, [r["claims"] for r in train]) is model
-    for item, claims in zip(items, model.predict(items)):
+    sample = items[::8]  # every source and format; predicting all 1,791 items took 15 s for the pipeline
+    for item, claims in zip(sample, model.predict(sample), strict=True):
         for c in claims:
             start, end = c["span"]
             assert 0 <= start < end <= len(item["text"])
