@@ -7,7 +7,9 @@ shrunk input that broke the rule.
 from __future__ import annotations
 
 import json
+import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +77,15 @@ def run_pipeline(text: str, fmt: str | None = None) -> None:
 @given(mutated())
 def test_mutated_seeds_never_crash_the_sniffed_converter(case):
     _, text = case
+    run_pipeline(text)
+
+
+@pytest.mark.parametrize("count", ["count: 12", "count:\n> \n  likes: 0", "count:\n- 1\n- 2"])
+def test_a_linuxcn_count_that_is_not_a_mapping_carries_no_counts(count):
+    # found by the test above: a mutation turned the count mapping into a folded string, and the converter crashed
+    text = SEEDS["000"].read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^count:\n(  .*\n)+", count + "\n", text, count=1)
+    assert count in text
     run_pipeline(text)
 
 

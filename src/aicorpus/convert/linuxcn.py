@@ -51,7 +51,7 @@ def convert(raw: Raw) -> Draft:
     """
     fm = raw.front_matter
     data = fm.data
-    count = data.get("count") or {}
+    count = data["count"] if isinstance(data.get("count"), dict) else {}  # a scalar or list in its place carries no counts
     title = text_value(data.get("title"))
     number = _TITLE_NUMBER.search(title or "")
     largepic = text_value(data.get("largepic"))
