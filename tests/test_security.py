@@ -233,6 +233,19 @@ def test_yaml_anchors_and_aliases_are_refused_before_anything_expands_them(tmp_p
     assert peak < 20 * 2**20  # nothing walked the alias graph
 
 
+def test_front_matter_nesting_is_read_up_to_the_limit_and_refused_beyond():
+    from aicorpus.frontmatter import MAX_DEPTH, parse_front_matter
+
+    def lines(n):  # the top-level mapping is one level, then n lists
+        return ["---", "x: " + "[" * n + "]" * n, "---"]
+
+    assert MAX_DEPTH == 64  # the figure SECURITY.md gives
+    assert parse_front_matter("a.md", lines(MAX_DEPTH - 1)).keys == {"x": (2, 2)}
+    with pytest.raises(AicorpusError) as info:
+        parse_front_matter("a.md", lines(MAX_DEPTH))
+    assert info.value.issue.rule == "yaml-too-deep"
+
+
 def test_deeply_nested_front_matter_is_an_error_not_a_crash(tmp_path):
     path = tmp_path / "deep.md"
     path.write_text("---\npermalink: /article-1-1.html\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n### a\n", encoding="utf-8")

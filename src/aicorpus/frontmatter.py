@@ -21,6 +21,14 @@ from .errors import AicorpusError, Issue, shorten
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
+#: libyaml's C parser where PyYAML was built with it (the PyPI wheels are): the pure-Python
+#: parser took half of a corpus build's conversion time.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Nesting deeper than this is refused before anything is built (front matter is flat; the C
+#: composer would recurse without Python's recursion limit).
+MAX_DEPTH = 64
+
+
 class _AliasError(yaml.YAMLError):
     """An anchor (``&a``) or an alias (``*a``) in front matter."""
 
@@ -28,14 +36,22 @@ class _AliasError(yaml.YAMLError):
         self.problem_mark = mark
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing anchors and aliases before the node they name is built."""
+class _TooDeep(yaml.YAMLError):
+    """Collections nested more than :data:`MAX_DEPTH` deep."""
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+
+def _screen(block: str) -> None:
+    """Refuse anchors, aliases and deep nesting from the parser's events, before any node is composed."""
+    depth = 0
+    for event in yaml.parse(block, Loader=_SAFE_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _AliasError(event.start_mark)
-        return super().compose_node(parent, index)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep()
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 @dataclass(frozen=True)
@@ -74,11 +90,12 @@ def parse_front_matter(path: str, lines: list[str]) -> FrontMatter:
         ) from None
     block = "\n".join(lines[1:close])
     try:
-        data = yaml.load(block, Loader=_Loader)
+        _screen(block)
+        data = yaml.load(block, Loader=_SAFE_LOADER)
     except _AliasError as exc:
         raise AicorpusError(Issue(path, "yaml-alias", "front matter uses a YAML anchor (&name) or alias (*name)", line=exc.problem_mark.line + 2,
                                   hint="write each value out in full; anchors and aliases are not accepted")) from None
-    except RecursionError:
+    except (_TooDeep, RecursionError):
         raise AicorpusError(Issue(path, "yaml-too-deep", "front matter is nested too deeply to read", line=2,
                                   hint="front matter holds flat keys with short lists")) from None
     except yaml.YAMLError as exc:
