@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 from functools import cache
 from pathlib import Path
 
@@ -74,3 +75,60 @@ def built(tmp_path_factory) -> Path:
     result = build(root)
     assert result.ok, result.rejected
     return root
+
+
+def build_killed_at(root: Path, point: str, **options) -> int:
+    """Build ``root`` in a forked child that SIGKILLs itself when the build reaches ``point`` (``build.HOOK``).
+
+    Returns the child's status as subprocess gives it: ``-9`` when it was killed at the point, else
+    its exit code. A fork, not a new interpreter: the child starts with the build's libraries
+    loaded (a fresh ``python -c`` spent 3 s importing them per test).
+    """
+    from aicorpus import build as build_mod
+
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            def hook(reached: str) -> None:
+                if reached == point:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            build_mod.HOOK = hook
+            build_mod.build(root, **options)
+            code = 0  # the build ended without reaching the point
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def cli_forked(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
+    """``aicorpus <args>`` in a forked child: (exit status, stdout, stderr).
+
+    For a command that could block forever if the code under test were wrong (reading a FIFO):
+    the test then fails instead of hanging, as the child stops itself with SIGALRM after 600 s, a
+    guard against a hang, never a measure of speed.
+    """
+    import tempfile
+
+    from aicorpus.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err = Path(tmp) / "out", Path(tmp) / "err"
+        pid = os.fork()
+        if pid == 0:
+            code = 70
+            try:
+                signal.alarm(600)
+                if cwd is not None:
+                    os.chdir(cwd)
+                import sys
+
+                with open(out, "w", encoding="utf-8") as sys.stdout, open(err, "w", encoding="utf-8") as sys.stderr:
+                    code = main(args)
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")

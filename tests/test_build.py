@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import pytest
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from aicorpus import splits as splits_mod
 from aicorpus.build import LOCK, build, check, parquet_path
-from conftest import DATA, ROOT, SEEDS, copy_project
+from conftest import DATA, ROOT, SEEDS, build_killed_at, copy_project
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -100,20 +99,6 @@ def test_split_assignment_follows_the_lock_and_the_hash():
     assert conflicts == [{"items": ["d", "e"], "splits": ["train", "validation"]}]  # ...and the clash is reported
 
 
-KILL_AT = """
-import os, signal, sys
-from pathlib import Path
-from aicorpus import build as b
-
-def hook(point):
-    if point == sys.argv[2]:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-b.HOOK = hook
-b.build(Path(sys.argv[1]))
-"""
-
-
 @pytest.mark.parametrize("point", ["convert", "near-duplicates", "write"])
 def test_killed_build_leaves_previous_splits_loadable(built, tmp_path, point):
     """Killed when a named pass starts (build.HOOK), not after a guessed time: the same on a slow and a fast machine."""
@@ -122,8 +107,7 @@ def test_killed_build_leaves_previous_splits_loadable(built, tmp_path, point):
     before = files(root)
     for p in SEEDS.values():  # new input, so that the build has something to write
         (root / "raw" / f"copy-{p.name}").write_bytes(p.read_bytes() + b"\ncopy\n")
-    done = subprocess.run([sys.executable, "-c", KILL_AT, str(root), point], capture_output=True, timeout=600)
-    assert done.returncode == -signal.SIGKILL, done.stderr  # it did reach the point
+    assert build_killed_at(root, point) == -signal.SIGKILL  # it did reach the point
     leftovers = {name for name in files(root) if name.startswith(".staging")}
     assert {k: v for k, v in files(root).items() if not k.startswith((".staging", "raw/copy-", ".cache"))} == before
     assert all(name.startswith(".staging") for name in leftovers)

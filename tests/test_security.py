@@ -33,7 +33,7 @@ from aicorpus.conversion import convert_file
 from aicorpus.errors import AicorpusError, Issue
 from aicorpus.manifest import MANIFEST, file_facts
 from aicorpus.review import validate_paths
-from conftest import DATA, ROOT, SEEDS
+from conftest import DATA, ROOT, SEEDS, build_killed_at, cli_forked
 
 LINUXCN = SEEDS["000"].read_text(encoding="utf-8")
 FRONT, BODY = LINUXCN.split("\n---\n", 1)[0] + "\n---\n", LINUXCN.split("\n---\n", 1)[1]
@@ -188,22 +188,20 @@ def test_links_fifos_and_sockets_under_raw_and_labels_are_refused_unread(built, 
     except OSError:
         pass
     try:
-        # a subprocess, so that a read of a FIFO (which blocks forever) fails the test instead of hanging it
-        done = subprocess.run([sys.executable, "-m", "aicorpus.cli", "build", "--root", str(root), "--no-progress"],
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 1, done.stderr
+        # in a child process, so that a read of a FIFO (which blocks forever) fails the test instead of hanging it
+        code, _, stderr = cli_forked(["build", "--root", str(root), "--no-progress"])
+        assert code == 1, stderr
         for name, rule in refused:
-            assert f"{name}: [{rule}]" in done.stderr, (name, done.stderr)
+            assert f"{name}: [{rule}]" in stderr, (name, stderr)
         published = b"".join(p.read_bytes() for p in (root / "splits").rglob("*.parquet"))
         texts = json.dumps([*documents(root).values(), *items(root).values()], ensure_ascii=False, default=str)
         for token in ("tok-env-5b1e", "tok-git-9c2d", "tok-dir-3f4a"):
             assert token not in texts and token.encode() not in published
-        done = subprocess.run([sys.executable, "-m", "aicorpus.cli", "validate", "raw", "labels"], cwd=root, capture_output=True,
-                              text=True, timeout=600)
-        assert done.returncode == 1 and "raw/pipe.txt: [not-a-regular-file]" in done.stdout and "raw/env.txt: [symlink]" in done.stdout
-        for named in ("raw/pipe.txt", "labels/pipe.jsonl", "raw/env.txt"):
-            done = subprocess.run([sys.executable, "-m", "aicorpus.cli", "validate", named], cwd=root, capture_output=True, text=True, timeout=600)
-            assert done.returncode == 1 and f"{named}: [" in done.stdout, done.stdout
+        code, stdout, _ = cli_forked(["validate", "raw", "labels"], cwd=root)
+        assert code == 1 and "raw/pipe.txt: [not-a-regular-file]" in stdout and "raw/env.txt: [symlink]" in stdout
+        named = ("raw/pipe.txt", "labels/pipe.jsonl", "raw/env.txt")  # named one by one, as a contributor would
+        code, stdout, _ = cli_forked(["validate", *named], cwd=root)
+        assert code == 1 and all(f"{name}: [" in stdout for name in named), stdout
         problems = check(root).problems()
         assert any(p.startswith("rejected: raw/env.txt: [symlink]") for p in problems)
         assert any(p.startswith("labels/pipe.jsonl: [not-a-regular-file]") for p in problems)
@@ -550,20 +548,6 @@ def test_source_text_cannot_break_a_generated_block(built, tmp_path):
 
 # ---------------------------------------------------------------------------- 9. outputs switch together
 
-KILL_AT = textwrap.dedent("""
-    import os, signal, sys
-    from pathlib import Path
-    from aicorpus import build as b
-
-    def hook(point):
-        if point == sys.argv[2]:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    b.HOOK = hook
-    b.build(Path(sys.argv[1]))
-""")
-
-
 def grown(built: Path, dest: Path) -> Path:
     root = copy(built, dest)
     add_raw(root, "raw/linuxcn/15431.md", (DATA / "dev-corpus" / "linuxcn" / "15431.md").read_bytes())
@@ -575,8 +559,7 @@ def test_a_build_killed_between_two_outputs_is_completed_not_left_mixed(built, t
     build(reference)
     root = grown(built, tmp_path / "p")
     first = "splits/documents/train-00000-of-00001.parquet"
-    done = subprocess.run([sys.executable, "-c", KILL_AT, str(root), f"replaced:{first}"], capture_output=True, timeout=600)
-    assert done.returncode == -signal.SIGKILL
+    assert build_killed_at(root, f"replaced:{first}") == -signal.SIGKILL
     assert (root / build_mod.SWITCH).is_dir()  # the switch was committed: the rest of the outputs wait in it
     assert any("[unfinished-build]" in p for p in check(root).problems())
     assert build_mod.recover(root)
