@@ -92,8 +92,18 @@ def term_counts(texts: Iterable[str]) -> sp.csr_matrix:
 
 
 def _idf(df: np.ndarray, n_rows: int) -> np.ndarray:
-    """Smooth IDF from document frequencies, the formula of TfidfTransformer.fit: ln((1 + n) / (1 + df)) + 1."""
-    return (np.log((1.0 + n_rows) / (1.0 + df)) + 1.0).astype(np.float32)
+    """Smooth IDF from document frequencies, the formula of TfidfTransformer.fit: ln((1 + n) / (1 + df)) + 1.
+
+    Only the terms that occur take a logarithm of their own; every other bucket shares the df = 0
+    value (a logarithm of all 4M buckets was a sixth of a small build).
+
+    >>> _idf(np.array([0, 1, 0, 2]), 2).tolist() == (np.log(3.0 / (1.0 + np.array([0, 1, 0, 2]))) + 1.0).astype(np.float32).tolist()
+    True
+    """
+    idf = np.full(df.shape, np.log(1.0 + n_rows) + 1.0, dtype=np.float32)
+    seen = np.flatnonzero(df)
+    idf[seen] = (np.log((1.0 + n_rows) / (1.0 + df[seen])) + 1.0).astype(np.float32)
+    return idf
 
 
 def _weigher(idf: np.ndarray) -> TfidfTransformer:
@@ -101,6 +111,20 @@ def _weigher(idf: np.ndarray) -> TfidfTransformer:
     weigher = TfidfTransformer(sublinear_tf=True)
     weigher.idf_ = idf
     return weigher
+
+
+def _df(term_ids: np.ndarray, n_features: int) -> np.ndarray:
+    """How many rows hold each term (a row holds each term once), from the rows' term ids.
+
+    ``np.unique`` over the ids, not a bincount: that allocated and summed all 4M buckets per call.
+
+    >>> _df(np.array([3, 1, 3]), 5).tolist()
+    [0, 1, 0, 2, 0]
+    """
+    df = np.zeros(n_features, np.int32)
+    ids, counts = np.unique(term_ids, return_counts=True)
+    df[ids] = counts
+    return df
 
 
 def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -111,7 +135,7 @@ def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
     [1.0, 0.336]
     """
     counts = counts.tocsr()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])  # the IDF the build's TermStore counts, to the bit
+    df = _df(counts.indices, counts.shape[1])  # the IDF the build's TermStore counts, to the bit
     return _weigher(_idf(df, counts.shape[0])).transform(counts).tocsr()
 
 
@@ -203,7 +227,7 @@ class TermStore:
     def _count(self) -> None:
         # one bincount over many rows: np.add.at per document was a third of the main process's time
         if self._pending:
-            self.df += np.bincount(np.concatenate(self._pending), minlength=N_FEATURES).astype(np.int32)
+            self.df += _df(np.concatenate(self._pending), N_FEATURES)
         self._pending, self._pending_size = [], 0
 
     def matrix(self) -> DiskRows:
