@@ -77,12 +77,12 @@ def built(tmp_path_factory) -> Path:
     return root
 
 
-def build_killed_at(root: Path, point: str, **options) -> int:
-    """Build ``root`` in a forked child that SIGKILLs itself when the build reaches ``point`` (``build.HOOK``).
+def build_forked(root: Path, hook, **options) -> int:
+    """Build ``root`` in a forked child that calls ``hook(point)`` at each of the build's named points (``build.HOOK``).
 
-    Returns the child's status as subprocess gives it: ``-9`` when it was killed at the point, else
-    its exit code. A fork, not a new interpreter: the child starts with the build's libraries
-    loaded (a fresh ``python -c`` spent 3 s importing them per test).
+    Returns the child's status as subprocess gives it: ``-N`` when signal N ended it, else its exit
+    code (0 when the build ended). A fork, not a new interpreter: the child starts with the build's
+    libraries loaded (a fresh ``python -c`` spent 3 s importing them per test).
     """
     from aicorpus import build as build_mod
 
@@ -90,17 +90,23 @@ def build_killed_at(root: Path, point: str, **options) -> int:
     if pid == 0:  # the child: never returns into pytest
         code = 1
         try:
-            def hook(reached: str) -> None:
-                if reached == point:
-                    os.kill(os.getpid(), signal.SIGKILL)
-
             build_mod.HOOK = hook
             build_mod.build(root, **options)
-            code = 0  # the build ended without reaching the point
+            code = 0
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def build_killed_at(root: Path, point: str, **options) -> int:
+    """:func:`build_forked` with a child that SIGKILLs itself when the build reaches ``point``: ``-9`` if it did."""
+
+    def hook(reached: str) -> None:
+        if reached == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return build_forked(root, hook, **options)
 
 
 def cli_forked(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:

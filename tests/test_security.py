@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import select
@@ -17,7 +18,6 @@ import socket
 import stat
 import subprocess
 import sys
-import textwrap
 import tracemalloc
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from aicorpus.conversion import convert_file
 from aicorpus.errors import AicorpusError, Issue
 from aicorpus.manifest import MANIFEST, file_facts
 from aicorpus.review import validate_paths
-from conftest import DATA, ROOT, SEEDS, build_killed_at, cli_forked
+from conftest import DATA, ROOT, SEEDS, build_forked, build_killed_at, cli_forked
 
 LINUXCN = SEEDS["000"].read_text(encoding="utf-8")
 FRONT, BODY = LINUXCN.split("\n---\n", 1)[0] + "\n---\n", LINUXCN.split("\n---\n", 1)[1]
@@ -642,28 +642,18 @@ def test_a_raw_file_added_during_a_build_is_built_by_the_next(built, tmp_path):
 
 # ---------------------------------------------------------------------------- 11. no orphans
 
-WORKERS_THEN_DIE = textwrap.dedent("""
-    import json, multiprocessing, os, signal, sys
-    from pathlib import Path
-    from aicorpus import build as b
-
-    def hook(point):
-        if point == "near-duplicates":  # the pool has converted every file and waits for the pair search
-            Path(sys.argv[2]).write_text(json.dumps([p.pid for p in multiprocessing.active_children()]))
-            os.kill(os.getpid(), getattr(signal, sys.argv[3]))
-
-    b.HOOK = hook
-    b.build(Path(sys.argv[1]), num_proc=2, cache=False)
-""")
-
-
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits for the workers with pidfd_open (Linux)")
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
 def test_a_killed_parallel_build_leaves_no_worker_running(built, tmp_path, sig):
     root = copy(built, tmp_path / "p")
     pids_file = tmp_path / "workers.json"
-    done = subprocess.run([sys.executable, "-c", WORKERS_THEN_DIE, str(root), str(pids_file), sig], capture_output=True, timeout=600)
-    assert done.returncode == -getattr(signal, sig), done.stderr
+
+    def die(point: str) -> None:  # in the build's process
+        if point == "near-duplicates":  # the pool has converted every file and waits for the pair search
+            pids_file.write_text(json.dumps([p.pid for p in multiprocessing.active_children()]))
+            os.kill(os.getpid(), getattr(signal, sig))
+
+    assert build_forked(root, die, num_proc=2, cache=False) == -getattr(signal, sig)
     pids = json.loads(pids_file.read_text())
     assert len(pids) == 2
     left = []
