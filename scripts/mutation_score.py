@@ -406,8 +406,8 @@ def _run_tests(workdir: Path, tests: list[str], timeout: float) -> tuple[str, fl
     """``("passed" | "failed" | "timeout", seconds)`` for one pytest run in ``workdir``."""
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
     # -x: the first failure is enough; a fixed hypothesis seed and no example database keep
-    # the property tests' verdict the same on every run
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *tests]
+    # the property tests' verdict the same on every run; -n 0: the script runs mutants side by side itself
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", "--hypothesis-seed=0", *tests]
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
