@@ -22,10 +22,10 @@ The protocols:
     2026-01 to 2026-04. A cutoff between them would test the AI daily as a whole
     and so measure a change of publisher as much as a change of time (that is
     ``source_held_out``). 2026-03-01 falls inside the later period: the training side
-    has every linux.cn item and the AI daily's first five weeks (1,370 items), the test
-    side its last six weeks (389 items, about as many as the official test split), so
-    the publisher is known and what changes is time: new models, products and
-    companies the training side never mentions.
+    has every linux.cn item and the AI daily's first five weeks, the test side its
+    last six weeks (about as many topic-labelled items as the official test split; the
+    README's results table gives the counts), so the publisher is known and what
+    changes is time: new models, products and companies the training side never mentions.
 ``source_held_out``
     Items of every publisher but :data:`HELD_OUT_SOURCE` train (linux.cn and the four
     seed publishers); the AI Daily Blog is the test: a machine-written daily with
