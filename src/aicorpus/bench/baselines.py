@@ -861,9 +861,12 @@ def trigger_predicate(clause: str, numeric: bool) -> str | None:
 
 #: Thresholds (numeric claim, claim without a number) when ``fit`` is given no ``eval_set``. The clause
 #: model is trained class-balanced, so its probabilities overstate how often a clause holds a claim, and a
-#: claim without a number must get subject, predicate and value text all right to score: 0.7 on that side
-#: (chosen on the validation split, fitting on train) keeps the confident ones.
-DEFAULT_THRESHOLDS = (0.5, 0.7)
+#: claim without a number must get subject, predicate and value text all right to score: its score is the
+#: clause probability times the geometric mean of the predicate's and the value's confidence, and 0.2 on
+#: that side (chosen on the validation split, fitting on train) keeps the confident ones.
+DEFAULT_THRESHOLDS = (0.5, 0.2)
+#: The thresholds ``fit`` tries on ``eval_set``: low ones too, since a claim without a number scores a product.
+THRESHOLDS_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class ClaimPipeline(BaseEstimator):
@@ -874,7 +877,9 @@ class ClaimPipeline(BaseEstimator):
        claim, each clause a candidate claim without a number. Two logistic regressions
        (character n-grams of the clause, the words around the quantity, its unit, the
        clause's position) score them; a candidate is kept above a threshold
-       (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``).
+       (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``). A claim without a number
+       scores its clause's probability times the geometric mean of its predicate's and its
+       value's confidence (softmax of steps 2 and 4): it counts only when all three are right.
     2. **Predicate**: a linear SVM (``predicate="learned"``) over the clause's character
        n-grams, the classes whose :data:`TRIGGERS` occur in it and the class of the first
        one, plus for a quantity its clause's words and the words around it; or the first
@@ -907,7 +912,7 @@ class ClaimPipeline(BaseEstimator):
     [('has_parameter_count', 314000000000.0), ('open_source', None)]
     """
 
-    def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
                  refit: bool = True, random_state: int = 0, subject_C: float = 0.1):
         self.predicate = predicate
         self.C = C
@@ -1101,17 +1106,23 @@ class ClaimPipeline(BaseEstimator):
             texts = [docs[i].text[slice(*docs[i].clauses[k])] for i, k in c_rows]
             feats = [_clause_features(docs[i], k) for i, k in c_rows]
             proba = self.clause_model_.predict_proba(self._matrix(self.ngrams_, texts, self.clause_dv_, feats))[:, 1]
-            predicates = self.clause_predicate_.predict(self._matrix(
+            predicates, sure = _top_class(self.clause_predicate_, self._matrix(
                 self.pngrams_, texts, self.pclause_dv_, [_predicate_features(t, f) for t, f in zip(texts, feats)]))
-            for (i, k), p, predicate, text in zip(c_rows, proba, predicates, texts):
-                predicate = trigger_predicate(text, False) if self.predicate == "lexicon" else str(predicate)
+            for (i, k), p, predicate, text, c in zip(c_rows, proba, predicates, texts, sure):
+                if self.predicate == "lexicon":
+                    predicate, c = trigger_predicate(text, False), 1.0
+                p *= math.sqrt(c)  # a claim without a number scores only if its predicate is right too
                 if p >= floor and predicate is not None:
-                    pending.append((i, k, predicate, {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
+                    pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
         subjects = self._subjects(docs, [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending])
         values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"])
         text_values = iter(values)
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
-            value = claim.pop("value") if kind == "q" else next(text_values)
+            if kind == "q":
+                value = claim.pop("value")
+            else:  # ... and its value text exact: a clause whose best span barely wins is a likely miss
+                value, sure = next(text_values)
+                p *= math.sqrt(sure)
             out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
         return out
 
@@ -1132,7 +1143,8 @@ class ClaimPipeline(BaseEstimator):
             at += n
         return out
 
-    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]]) -> list[str]:
+    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]]) -> list[tuple[str, float]]:
+        """The value text of each request and the ranker's softmax probability of it among the clause's spans."""
         feats, spans_of = [], []
         for i, k, predicate in requests:
             s, e = docs[i].clauses[k]
@@ -1142,8 +1154,9 @@ class ClaimPipeline(BaseEstimator):
         scores = self.value_model_.decision_function(_hashed(feats)) if feats else []
         out, at = [], 0
         for (i, _, _), spans in zip(requests, spans_of):
-            a, b = spans[int(np.argmax(scores[at:at + len(spans)]))]
-            out.append(docs[i].text[a:b])
+            best, sure = _softmax_top(scores[at:at + len(spans)])
+            a, b = spans[best]
+            out.append((docs[i].text[a:b], sure))
             at += len(spans)
         return out
 
@@ -1158,6 +1171,29 @@ class ClaimPipeline(BaseEstimator):
 
 
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
+
+
+def _softmax_top(scores: np.ndarray) -> tuple[int, float]:
+    """Index of the highest score and its softmax probability.
+
+    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]))
+    (2, 0.5)
+    """
+    z = np.exp(scores - np.max(scores))
+    best = int(np.argmax(z))
+    return best, float(z[best] / z.sum())
+
+
+def _top_class(model, X) -> tuple[np.ndarray, np.ndarray]:
+    """The predicted class of each row and the softmax of the decision values at it (1.0 for a constant
+    model): a rough confidence, sharper where one class's margin stands out."""
+    labels = model.predict(X)
+    if isinstance(model, _Constant):
+        return labels, np.ones(X.shape[0])
+    d = model.decision_function(X)
+    d = np.column_stack([-d, d]) if d.ndim == 1 else d
+    z = np.exp(d - d.max(axis=1, keepdims=True))
+    return labels, z.max(axis=1) / z.sum(axis=1)
 
 
 def _hashed(rows: list[dict]):
@@ -1260,7 +1296,7 @@ class LexiconClaimPipeline(ClaimPipeline):
     'lexicon'
     """
 
-    def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
                  refit: bool = True, random_state: int = 0, subject_C: float = 0.1):
         super().__init__(predicate=predicate, C=C, thresholds=thresholds, refit=refit, random_state=random_state, subject_C=subject_C)
 
