@@ -1162,12 +1162,30 @@ class ClaimPipeline(BaseEstimator):
 
     @staticmethod
     def _assemble(scored, quantity_threshold: float, clause_threshold: float) -> list[list[dict]]:
-        return [[c for p, kind, c in rows if p >= (quantity_threshold if kind == "q" else clause_threshold)] for rows in scored]
+        """The candidates above their threshold, each claim once per item: scoring pairs claims one to one,
+        so a second copy (the same fact in the lead and the body) can only be a false positive."""
+        out = []
+        for rows in scored:
+            kept, seen = [], set()
+            for p, kind, c in sorted(rows, key=lambda row: -row[0]):
+                key = _claim_key(c)
+                if p >= (quantity_threshold if kind == "q" else clause_threshold) and key not in seen:
+                    seen.add(key)
+                    kept.append(c)
+            out.append(kept)
+        return out
 
     def predict(self, X):
         """Claims per item: subject, predicate, value, number, unit, comparator and ``span`` (the clause)."""
         floor = min(self.quantity_threshold_, self.clause_threshold_)
         return self._assemble(self._score(self._analyse(X), floor), self.quantity_threshold_, self.clause_threshold_)
+
+
+def _claim_key(claim: dict) -> tuple:
+    """What strict scoring compares of a claim (numbers to 3 significant digits, well inside its 1%)."""
+    number = claim.get("number")
+    what = (float(f"{number:.3g}"), normalise_text(claim.get("unit"))) if number is not None else normalise_text(claim.get("value"))
+    return normalise_text(claim.get("subject")), claim.get("predicate"), what
 
 
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
