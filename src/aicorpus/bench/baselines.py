@@ -896,7 +896,8 @@ class ClaimPipeline(BaseEstimator):
        from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
-       trailing particle or verb, as in 托管在 GitHub 中).
+       trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
+       claim's subject; its softmax among the clause's spans is the value's confidence.
 
     ``fit(X, y, eval_set=(X_val, y_val))`` picks the two thresholds from ``thresholds`` that
     give the best strict F1 on the validation items, then (``refit``) fits again on train +
@@ -1115,7 +1116,8 @@ class ClaimPipeline(BaseEstimator):
                 if p >= floor and predicate is not None:
                     pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
         subjects = self._subjects(docs, [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending])
-        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"])
+        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"],
+                              [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"])
         text_values = iter(values)
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
             if kind == "q":
@@ -1143,8 +1145,11 @@ class ClaimPipeline(BaseEstimator):
             at += n
         return out
 
-    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]]) -> list[tuple[str, float]]:
-        """The value text of each request and the ranker's softmax probability of it among the clause's spans."""
+    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]], subjects: list[str]) -> list[tuple[str, float]]:
+        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
+
+        A span holding the claim's subject is passed over when another is left: labels seldom repeat the
+        subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
         feats, spans_of = [], []
         for i, k, predicate in requests:
             s, e = docs[i].clauses[k]
@@ -1153,8 +1158,9 @@ class ClaimPipeline(BaseEstimator):
             spans_of.append(spans)
         scores = self.value_model_.decision_function(_hashed(feats)) if feats else []
         out, at = [], 0
-        for (i, _, _), spans in zip(requests, spans_of):
-            best, sure = _softmax_top(scores[at:at + len(spans)])
+        for (i, _, _), spans, subject in zip(requests, spans_of, subjects):
+            own = normalise_text(subject) or "\0"
+            best, sure = _softmax_top(scores[at:at + len(spans)], np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
             a, b = spans[best]
             out.append((docs[i].text[a:b], sure))
             at += len(spans)
@@ -1191,14 +1197,16 @@ def _claim_key(claim: dict) -> tuple:
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
 
 
-def _softmax_top(scores: np.ndarray) -> tuple[int, float]:
-    """Index of the highest score and its softmax probability.
+def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple[int, float]:
+    """Index of the highest score (among the ``allowed`` ones, when any is) and its softmax probability over all.
 
     >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]))
     (2, 0.5)
+    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]), np.array([True, False, False]))
+    (0, 0.25)
     """
     z = np.exp(scores - np.max(scores))
-    best = int(np.argmax(z))
+    best = int(np.argmax(np.where(allowed, z, -1.0) if allowed is not None and allowed.any() else z))
     return best, float(z[best] / z.sum())
 
 
