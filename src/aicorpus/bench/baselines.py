@@ -25,7 +25,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from ..dedup import words
-from ..quantities import find_quantities
+from ..quantities import Quantity, find_quantities
 from .metrics import claim_scores, load_aliases, normalise_text, numbers_close, span_iou
 
 
@@ -586,11 +586,47 @@ def _entity_spans(text: str, tokens: list[tuple[int, int, str, str]], gazetteer:
     return sorted(spans)
 
 
+#: An ordinal (第 46 位, 第十) and what follows it when it is not a rank (第二季度, 第 3 代, 第一次).
+_ORDINAL = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百]+)"
+                      r"(?!\s*(?:季|代|版|天|日|次|届|期|章|条|批|轮|阶段|年|月|周|步|部分|种|个?月|点|方|人称|集|卷|层|波|行|页|号|项|款))")
+#: Superlatives over a field (guideline 2.2 ranks: number 1): 最 + an adjective, 首个/首家/首款, 榜首, 登顶. 最高/最多/最低
+#: followed by a number are comparators (最高 100 美元), not ranks.
+_NOT_A_NUMBER = r"(?!\s*[0-9一二三四五六七八九十几])"
+_SUPERLATIVE = re.compile(rf"最(?:大|快|强|先进|受欢迎|流行|热门|早|成功|重要|昂贵|便宜|小|长|好的|多{_NOT_A_NUMBER}|高{_NOT_A_NUMBER}|低{_NOT_A_NUMBER})"
+                          r"|首(?:个|家|款|位)|榜首|登顶|冠军")
+
+
+def _chinese_numeral(text: str) -> float | None:
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text, "normal"))
+    except Exception:  # cn2an raises ValueError and others on odd input (百十)
+        return None
+
+
+def rank_mentions(text: str) -> list[Quantity]:
+    """Ranks the quantity normaliser leaves out (it skips ordinals): ordinals and superlatives, unit ``rank``.
+
+    >>> [(q.text, q.number) for q in rank_mentions("Zig 排名第 46 位，是史上最大规模的融资，最高 100 美元")]
+    [('第 46', 46.0), ('最大', 1.0)]
+    """
+    out = []
+    for m in _ORDINAL.finditer(text):
+        n = float(m[1]) if m[1].isdigit() else _chinese_numeral(m[1])
+        if n is not None and n >= 1:
+            out.append(Quantity(m[0], m.start(), m.end(), n, "rank", "eq"))
+    out += [Quantity(m[0], m.start(), m.end(), 1.0, "rank", "eq") for m in _SUPERLATIVE.finditer(text)]
+    return sorted(out, key=lambda q: q.start)
+
+
 @lru_cache(maxsize=8192)
 def _static(text: str) -> tuple:
-    """Clauses, tokens and quantities of a text: they do not depend on what the pipeline learned, so a
-    fit, its tuning pass and its refit analyse each text once."""
-    return evidence_clauses(text), _tokens(text), find_quantities(text)
+    """Clauses, tokens and quantities of a text (with the ranks of :func:`rank_mentions`): they do not depend on
+    what the pipeline learned, so a fit, its tuning pass and its refit analyse each text once."""
+    quantities = find_quantities(text)
+    quantities += [r for r in rank_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
+    return evidence_clauses(text), _tokens(text), sorted(quantities, key=lambda q: q.start)
 
 
 class _Item:
@@ -873,8 +909,9 @@ class ClaimPipeline(BaseEstimator):
     """Whole claims, in four steps learned from the training items (guideline section 2).
 
     1. **Candidates**: the clauses of the text (guideline 2.6); each quantity the normaliser
-       (:func:`aicorpus.quantities.find_quantities`) finds in a clause is a candidate numeric
-       claim, each clause a candidate claim without a number. Two logistic regressions
+       (:func:`aicorpus.quantities.find_quantities`) finds in a clause, and each rank it skips
+       (:func:`rank_mentions`: 第 46 位, 最大), is a candidate numeric claim, each clause a
+       candidate claim without a number. Two logistic regressions
        (character n-grams of the clause, the words around the quantity, its unit, the
        clause's position) score them; a candidate is kept above a threshold
        (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``). A claim without a number
