@@ -884,6 +884,9 @@ COUNT_NOUNS: tuple[tuple[str, str], ...] = (
     ("款", "products"), ("种", "types"), ("项", "items"), ("个", "items"), ("家", "businesses"),
 )
 _CLASSIFIERS = 5
+#: Units that decide the predicate of their quantity (guideline 2.2: has_parameter_count is the model's own
+#: parameter count): too rare in the training labels (4 quantities) for the classifier to learn it.
+UNIT_PREDICATES = {"parameters": "has_parameter_count"}
 
 
 def trigger_predicate(clause: str, numeric: bool) -> str | None:
@@ -921,7 +924,8 @@ class ClaimPipeline(BaseEstimator):
        n-grams, the classes whose :data:`TRIGGERS` occur in it and the class of the first
        one, plus for a quantity its clause's words and the words around it; or the first
        cue word of :data:`TRIGGERS` (``predicate="lexicon"``; a clause without a cue yields
-       no claim without a number).
+       no claim without a number). A quantity whose unit decides its class
+       (:data:`UNIT_PREDICATES`: parameters) takes that class.
     3. **Subject**: every name in the item (Latin names, jieba's proper nouns, the names of
        ``schema/aliases.json`` and of the training labels, the project of a GitHub Trending
        title) is ranked by a listwise (softmax over one claim's candidates) linear model,
@@ -930,7 +934,8 @@ class ClaimPipeline(BaseEstimator):
        ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide which are kept)
        and whether it was a subject in training; scoring resolves it through the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
-       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote); a claim
+       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote by a strict
+       majority); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
@@ -1063,8 +1068,9 @@ class ClaimPipeline(BaseEstimator):
                     if any(labels):
                         rows["v_feat"] += _value_features(doc, s, e, spans, c["predicate"], self.triggers_)
                         rows["v_y"] += labels
-        self.units_ = {key: votes.most_common(1)[0][0] for key, votes in units.items()
-                       if votes.most_common(1)[0][1] >= (1 if key.startswith("W:") else 2)}
+        # a unit the labels wrote a strict majority of the time: a tie (times 2, visits 2) keeps the normaliser's
+        self.units_ = {key: unit for key, votes in units.items() for unit, n in votes.most_common(1)
+                       if n >= (1 if key.startswith("W:") else 2) and 2 * n > sum(votes.values())}
         rs, C = self.random_state, self.C
         self.ngrams_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2).fit(rows["clause_text"])
         self.pngrams_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(rows["clause_text"])
@@ -1136,6 +1142,7 @@ class ClaimPipeline(BaseEstimator):
                 self.pngrams_, texts, self.pquantity_dv_, [_predicate_features(t, f, True) for t, f in zip(texts, feats)]))
             for (i, q, k), p, predicate, text in zip(q_rows, proba, predicates, texts):
                 predicate = trigger_predicate(text, True) if self.predicate == "lexicon" else str(predicate)
+                predicate = UNIT_PREDICATES.get(q.unit, predicate)
                 if p >= floor:
                     pending.append((i, k, predicate, {"value": q.text, "number": q.number, "unit": self._unit(docs[i], q),
                                                       "comparator": q.comparator, "anchor": q.start}, float(p), "q"))
