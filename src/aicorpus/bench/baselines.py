@@ -25,7 +25,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from ..dedup import words
-from ..quantities import find_quantities
+from ..quantities import Quantity, find_quantities
 from .metrics import claim_scores, load_aliases, normalise_text, numbers_close, span_iou
 
 
@@ -586,11 +586,47 @@ def _entity_spans(text: str, tokens: list[tuple[int, int, str, str]], gazetteer:
     return sorted(spans)
 
 
+#: An ordinal (第 46 位, 第十) and what follows it when it is not a rank (第二季度, 第 3 代, 第一次).
+_ORDINAL = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百]+)"
+                      r"(?!\s*(?:季|代|版|天|日|次|届|期|章|条|批|轮|阶段|年|月|周|步|部分|种|个?月|点|方|人称|集|卷|层|波|行|页|号|项|款))")
+#: Superlatives over a field (guideline 2.2 ranks: number 1): 最 + an adjective, 首个/首家/首款, 榜首, 登顶. 最高/最多/最低
+#: followed by a number are comparators (最高 100 美元), not ranks.
+_NOT_A_NUMBER = r"(?!\s*[0-9一二三四五六七八九十几])"
+_SUPERLATIVE = re.compile(rf"最(?:大|快|强|先进|受欢迎|流行|热门|早|成功|重要|昂贵|便宜|小|长|好的|多{_NOT_A_NUMBER}|高{_NOT_A_NUMBER}|低{_NOT_A_NUMBER})"
+                          r"|首(?:个|家|款|位)|榜首|登顶|冠军")
+
+
+def _chinese_numeral(text: str) -> float | None:
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text, "normal"))
+    except Exception:  # cn2an raises ValueError and others on odd input (百十)
+        return None
+
+
+def rank_mentions(text: str) -> list[Quantity]:
+    """Ranks the quantity normaliser leaves out (it skips ordinals): ordinals and superlatives, unit ``rank``.
+
+    >>> [(q.text, q.number) for q in rank_mentions("Zig 排名第 46 位，是史上最大规模的融资，最高 100 美元")]
+    [('第 46', 46.0), ('最大', 1.0)]
+    """
+    out = []
+    for m in _ORDINAL.finditer(text):
+        n = float(m[1]) if m[1].isdigit() else _chinese_numeral(m[1])
+        if n is not None and n >= 1:
+            out.append(Quantity(m[0], m.start(), m.end(), n, "rank", "eq"))
+    out += [Quantity(m[0], m.start(), m.end(), 1.0, "rank", "eq") for m in _SUPERLATIVE.finditer(text)]
+    return sorted(out, key=lambda q: q.start)
+
+
 @lru_cache(maxsize=8192)
 def _static(text: str) -> tuple:
-    """Clauses, tokens and quantities of a text: they do not depend on what the pipeline learned, so a
-    fit, its tuning pass and its refit analyse each text once."""
-    return evidence_clauses(text), _tokens(text), find_quantities(text)
+    """Clauses, tokens and quantities of a text (with the ranks of :func:`rank_mentions`): they do not depend on
+    what the pipeline learned, so a fit, its tuning pass and its refit analyse each text once."""
+    quantities = find_quantities(text)
+    quantities += [r for r in rank_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
+    return evidence_clauses(text), _tokens(text), sorted(quantities, key=lambda q: q.start)
 
 
 class _Item:
@@ -848,6 +884,9 @@ COUNT_NOUNS: tuple[tuple[str, str], ...] = (
     ("款", "products"), ("种", "types"), ("项", "items"), ("个", "items"), ("家", "businesses"),
 )
 _CLASSIFIERS = 5
+#: Units that decide the predicate of their quantity (guideline 2.2: has_parameter_count is the model's own
+#: parameter count): too rare in the training labels (4 quantities) for the classifier to learn it.
+UNIT_PREDICATES = {"parameters": "has_parameter_count"}
 
 
 def trigger_predicate(clause: str, numeric: bool) -> str | None:
@@ -861,25 +900,32 @@ def trigger_predicate(clause: str, numeric: bool) -> str | None:
 
 #: Thresholds (numeric claim, claim without a number) when ``fit`` is given no ``eval_set``. The clause
 #: model is trained class-balanced, so its probabilities overstate how often a clause holds a claim, and a
-#: claim without a number must get subject, predicate and value text all right to score: 0.7 on that side
-#: (chosen on the validation split, fitting on train) keeps the confident ones.
-DEFAULT_THRESHOLDS = (0.5, 0.7)
+#: claim without a number must get subject, predicate and value text all right to score: its score is the
+#: clause probability times the geometric mean of the predicate's and the value's confidence, and 0.2 on
+#: that side (chosen on the validation split, fitting on train) keeps the confident ones.
+DEFAULT_THRESHOLDS = (0.5, 0.2)
+#: The thresholds ``fit`` tries on ``eval_set``: low ones too, since a claim without a number scores a product.
+THRESHOLDS_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class ClaimPipeline(BaseEstimator):
     """Whole claims, in four steps learned from the training items (guideline section 2).
 
     1. **Candidates**: the clauses of the text (guideline 2.6); each quantity the normaliser
-       (:func:`aicorpus.quantities.find_quantities`) finds in a clause is a candidate numeric
-       claim, each clause a candidate claim without a number. Two logistic regressions
+       (:func:`aicorpus.quantities.find_quantities`) finds in a clause, and each rank it skips
+       (:func:`rank_mentions`: 第 46 位, 最大), is a candidate numeric claim, each clause a
+       candidate claim without a number. Two logistic regressions
        (character n-grams of the clause, the words around the quantity, its unit, the
        clause's position) score them; a candidate is kept above a threshold
-       (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``).
+       (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``). A claim without a number
+       scores its clause's probability times the geometric mean of its predicate's and its
+       value's confidence (softmax of steps 2 and 4): it counts only when all three are right.
     2. **Predicate**: a linear SVM (``predicate="learned"``) over the clause's character
        n-grams, the classes whose :data:`TRIGGERS` occur in it and the class of the first
        one, plus for a quantity its clause's words and the words around it; or the first
        cue word of :data:`TRIGGERS` (``predicate="lexicon"``; a clause without a cue yields
-       no claim without a number).
+       no claim without a number). A quantity whose unit decides its class
+       (:data:`UNIT_PREDICATES`: parameters) takes that class.
     3. **Subject**: every name in the item (Latin names, jieba's proper nouns, the names of
        ``schema/aliases.json`` and of the training labels, the project of a GitHub Trending
        title) is ranked by a listwise (softmax over one claim's candidates) linear model,
@@ -888,10 +934,12 @@ class ClaimPipeline(BaseEstimator):
        ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide which are kept)
        and whether it was a subject in training; scoring resolves it through the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
-       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote); a claim
+       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote by a strict
+       majority); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
-       trailing particle or verb, as in 托管在 GitHub 中).
+       trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
+       claim's subject; its softmax among the clause's spans is the value's confidence.
 
     ``fit(X, y, eval_set=(X_val, y_val))`` picks the two thresholds from ``thresholds`` that
     give the best strict F1 on the validation items, then (``refit``) fits again on train +
@@ -907,7 +955,7 @@ class ClaimPipeline(BaseEstimator):
     [('has_parameter_count', 314000000000.0), ('open_source', None)]
     """
 
-    def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
                  refit: bool = True, random_state: int = 0, subject_C: float = 0.1):
         self.predicate = predicate
         self.C = C
@@ -1020,8 +1068,9 @@ class ClaimPipeline(BaseEstimator):
                     if any(labels):
                         rows["v_feat"] += _value_features(doc, s, e, spans, c["predicate"], self.triggers_)
                         rows["v_y"] += labels
-        self.units_ = {key: votes.most_common(1)[0][0] for key, votes in units.items()
-                       if votes.most_common(1)[0][1] >= (1 if key.startswith("W:") else 2)}
+        # a unit the labels wrote a strict majority of the time: a tie (times 2, visits 2) keeps the normaliser's
+        self.units_ = {key: unit for key, votes in units.items() for unit, n in votes.most_common(1)
+                       if n >= (1 if key.startswith("W:") else 2) and 2 * n > sum(votes.values())}
         rs, C = self.random_state, self.C
         self.ngrams_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2).fit(rows["clause_text"])
         self.pngrams_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(rows["clause_text"])
@@ -1093,6 +1142,7 @@ class ClaimPipeline(BaseEstimator):
                 self.pngrams_, texts, self.pquantity_dv_, [_predicate_features(t, f, True) for t, f in zip(texts, feats)]))
             for (i, q, k), p, predicate, text in zip(q_rows, proba, predicates, texts):
                 predicate = trigger_predicate(text, True) if self.predicate == "lexicon" else str(predicate)
+                predicate = UNIT_PREDICATES.get(q.unit, predicate)
                 if p >= floor:
                     pending.append((i, k, predicate, {"value": q.text, "number": q.number, "unit": self._unit(docs[i], q),
                                                       "comparator": q.comparator, "anchor": q.start}, float(p), "q"))
@@ -1101,17 +1151,24 @@ class ClaimPipeline(BaseEstimator):
             texts = [docs[i].text[slice(*docs[i].clauses[k])] for i, k in c_rows]
             feats = [_clause_features(docs[i], k) for i, k in c_rows]
             proba = self.clause_model_.predict_proba(self._matrix(self.ngrams_, texts, self.clause_dv_, feats))[:, 1]
-            predicates = self.clause_predicate_.predict(self._matrix(
+            predicates, sure = _top_class(self.clause_predicate_, self._matrix(
                 self.pngrams_, texts, self.pclause_dv_, [_predicate_features(t, f) for t, f in zip(texts, feats)]))
-            for (i, k), p, predicate, text in zip(c_rows, proba, predicates, texts):
-                predicate = trigger_predicate(text, False) if self.predicate == "lexicon" else str(predicate)
+            for (i, k), p, predicate, text, c in zip(c_rows, proba, predicates, texts, sure):
+                if self.predicate == "lexicon":
+                    predicate, c = trigger_predicate(text, False), 1.0
+                p *= math.sqrt(c)  # a claim without a number scores only if its predicate is right too
                 if p >= floor and predicate is not None:
-                    pending.append((i, k, predicate, {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
+                    pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
         subjects = self._subjects(docs, [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending])
-        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"])
+        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"],
+                              [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"])
         text_values = iter(values)
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
-            value = claim.pop("value") if kind == "q" else next(text_values)
+            if kind == "q":
+                value = claim.pop("value")
+            else:  # ... and its value text exact: a clause whose best span barely wins is a likely miss
+                value, sure = next(text_values)
+                p *= math.sqrt(sure)
             out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
         return out
 
@@ -1132,7 +1189,11 @@ class ClaimPipeline(BaseEstimator):
             at += n
         return out
 
-    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]]) -> list[str]:
+    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]], subjects: list[str]) -> list[tuple[str, float]]:
+        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
+
+        A span holding the claim's subject is passed over when another is left: labels seldom repeat the
+        subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
         feats, spans_of = [], []
         for i, k, predicate in requests:
             s, e = docs[i].clauses[k]
@@ -1141,15 +1202,28 @@ class ClaimPipeline(BaseEstimator):
             spans_of.append(spans)
         scores = self.value_model_.decision_function(_hashed(feats)) if feats else []
         out, at = [], 0
-        for (i, _, _), spans in zip(requests, spans_of):
-            a, b = spans[int(np.argmax(scores[at:at + len(spans)]))]
-            out.append(docs[i].text[a:b])
+        for (i, _, _), spans, subject in zip(requests, spans_of, subjects):
+            own = normalise_text(subject) or "\0"
+            best, sure = _softmax_top(scores[at:at + len(spans)], np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
+            a, b = spans[best]
+            out.append((docs[i].text[a:b], sure))
             at += len(spans)
         return out
 
     @staticmethod
     def _assemble(scored, quantity_threshold: float, clause_threshold: float) -> list[list[dict]]:
-        return [[c for p, kind, c in rows if p >= (quantity_threshold if kind == "q" else clause_threshold)] for rows in scored]
+        """The candidates above their threshold, each claim once per item: scoring pairs claims one to one,
+        so a second copy (the same fact in the lead and the body) can only be a false positive."""
+        out = []
+        for rows in scored:
+            kept, seen = [], set()
+            for p, kind, c in sorted(rows, key=lambda row: -row[0]):
+                key = _claim_key(c)
+                if p >= (quantity_threshold if kind == "q" else clause_threshold) and key not in seen:
+                    seen.add(key)
+                    kept.append(c)
+            out.append(kept)
+        return out
 
     def predict(self, X):
         """Claims per item: subject, predicate, value, number, unit, comparator and ``span`` (the clause)."""
@@ -1157,7 +1231,39 @@ class ClaimPipeline(BaseEstimator):
         return self._assemble(self._score(self._analyse(X), floor), self.quantity_threshold_, self.clause_threshold_)
 
 
+def _claim_key(claim: dict) -> tuple:
+    """What strict scoring compares of a claim (numbers to 3 significant digits, well inside its 1%)."""
+    number = claim.get("number")
+    what = (float(f"{number:.3g}"), normalise_text(claim.get("unit"))) if number is not None else normalise_text(claim.get("value"))
+    return normalise_text(claim.get("subject")), claim.get("predicate"), what
+
+
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
+
+
+def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple[int, float]:
+    """Index of the highest score (among the ``allowed`` ones, when any is) and its softmax probability over all.
+
+    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]))
+    (2, 0.5)
+    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]), np.array([True, False, False]))
+    (0, 0.25)
+    """
+    z = np.exp(scores - np.max(scores))
+    best = int(np.argmax(np.where(allowed, z, -1.0) if allowed is not None and allowed.any() else z))
+    return best, float(z[best] / z.sum())
+
+
+def _top_class(model, X) -> tuple[np.ndarray, np.ndarray]:
+    """The predicted class of each row and the softmax of the decision values at it (1.0 for a constant
+    model): a rough confidence, sharper where one class's margin stands out."""
+    labels = model.predict(X)
+    if isinstance(model, _Constant):
+        return labels, np.ones(X.shape[0])
+    d = model.decision_function(X)
+    d = np.column_stack([-d, d]) if d.ndim == 1 else d
+    z = np.exp(d - d.max(axis=1, keepdims=True))
+    return labels, z.max(axis=1) / z.sum(axis=1)
 
 
 def _hashed(rows: list[dict]):
@@ -1260,7 +1366,7 @@ class LexiconClaimPipeline(ClaimPipeline):
     'lexicon'
     """
 
-    def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
                  refit: bool = True, random_state: int = 0, subject_C: float = 0.1):
         super().__init__(predicate=predicate, C=C, thresholds=thresholds, refit=refit, random_state=random_state, subject_C=subject_C)
 
