@@ -748,11 +748,21 @@ def _candidate_facts(doc: _Item) -> list[tuple]:
     return out
 
 
-def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int], anchor: int | None = None) -> list[dict]:
+def _value_span(doc: _Item, k: int, value: str | None, anchor: int | None = None) -> tuple[int, int] | None:
+    """Where a claim's value stands in clause ``k``: from ``anchor`` (a quantity's start), else its first occurrence."""
+    s, e = doc.clauses[k]
+    at = anchor if anchor is not None else doc.text.find(value, s, e) if value else -1
+    return (at, at + len(value)) if at >= 0 and value else None
+
+
+def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int], anchor: int | None = None,
+                      value: tuple[int, int] | None = None) -> list[dict]:
     """One feature dict per subject candidate of ``doc`` for a claim of ``predicate`` in clause ``k``.
 
     ``anchor`` is where the claim's quantity starts (numeric claims): the name nearest before it
     in the clause is often what the number is about (Meta 的 Llama 2-7B 拥有 70 亿个参数).
+    ``value`` is the span of the claim's value: a name inside it is mostly what the claim says of
+    the subject (发布了 Agent Toolkit), a name before it is mostly the subject.
     """
     s, e = doc.clauses[k]
     near = sorted((anchor - b, j) for j, (_, where, a, b) in enumerate(doc.candidates)
@@ -780,6 +790,9 @@ def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int],
                 f["before_verb"] = int(verb is not None and b <= verb)
                 if anchor is not None:
                     f[f"before_quantity={min(near_rank.get(j, 9), 3)}"] = 1
+                if value is not None:
+                    side = "in" if value[0] <= a and b <= value[1] else "before" if b <= value[0] else "after" if a >= value[1] else "overlap"
+                    f[f"value:{side}|{'q' if anchor is not None else 'c'}"] = 1
             elif b <= s:
                 rel = "before_sentence" if own_sentence == sentence else "before"
                 f[f"rank={min(rank.get(j, 9), 4)}|{rel}"] = 1
@@ -916,11 +929,14 @@ class ClaimPipeline(BaseEstimator):
     3. **Subject**: every name in the item (Latin names, jieba's proper nouns, the names of
        ``schema/aliases.json`` and of the training labels, the project of a GitHub Trending
        title, and the leading words of a name that ran on into the next word: Nvidia in
-       Nvidia CEO, with the cut-off word's shape as a feature) is ranked by a listwise (softmax over one claim's candidates) linear model,
-       regularised by ``subject_C``, on where it stands relative to the clause (inside, before
-       the verb, earlier in the sentence, in the title), how often it is mentioned, the noun it
-       ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide which are kept)
-       and whether it was a subject in training; scoring resolves it through the aliases.
+       Nvidia CEO, with the cut-off word's shape as a feature) is ranked by a listwise
+       (softmax over one claim's candidates) linear model, regularised by ``subject_C``, on
+       where it stands relative to the clause (inside, before the verb, earlier in the
+       sentence, in the title) and to the claim's value (step 4 picks it first: a name inside
+       the value is mostly what the claim says of the subject), how often it is mentioned, the
+       noun it ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide
+       which are kept) and whether it was a subject in training; scoring resolves it through
+       the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
        from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
@@ -1037,9 +1053,11 @@ class ClaimPipeline(BaseEstimator):
                 gold = self._resolve(c.get("subject"))
                 labels = [int(self.alias_index_.get(n, n) == gold) for n, *_ in doc.candidate_facts]
                 if k is not None and any(labels):
-                    anchor = next((q.start for q, j in doc.quantities if j == k and c.get("number") is not None
-                                   and numbers_close(q.number, c["number"])), None)
-                    rows["s_feat"] += _subject_features(doc, k, c["predicate"], known, anchor)
+                    quantity = next((q for q, j in doc.quantities if j == k and c.get("number") is not None
+                                     and numbers_close(q.number, c["number"])), None)
+                    anchor = quantity.start if quantity else None
+                    value = _value_span(doc, k, quantity.text if quantity else c.get("value"), anchor)
+                    rows["s_feat"] += _subject_features(doc, k, c["predicate"], known, anchor, value)
                     rows["s_y"] += labels
                     rows["s_size"].append(len(labels))
         self.triggers_ = frozenset([key for key, n in trigger_votes.items() if n >= 2] + [(p, cue) for cue, p in TRIGGERS])
@@ -1141,23 +1159,24 @@ class ClaimPipeline(BaseEstimator):
                 predicate = trigger_predicate(text, False) if self.predicate == "lexicon" else str(predicate)
                 if p >= floor and predicate is not None:
                     pending.append((i, k, predicate, {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
-        subjects = self._subjects(docs, [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending])
-        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"])
-        text_values = iter(values)
-        for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
-            value = claim.pop("value") if kind == "q" else next(text_values)
+        text_values = iter(self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"]))
+        values = [claim.pop("value") if kind == "q" else next(text_values) for _, _, _, claim, _, kind in pending]
+        requests = [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending]
+        # the value is not the subject: the subject ranker is told where it stands
+        subjects = self._subjects(docs, [(*r, _value_span(docs[r[0]], r[1], v, r[3])) for r, v in zip(requests, values)])
+        for (i, k, predicate, claim, p, kind), subject, value in zip(pending, subjects, values):
             out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
         return out
 
-    def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None]]) -> list[str]:
+    def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None, tuple[int, int] | None]]) -> list[str]:
         feats, sizes = [], []
-        for i, k, predicate, anchor in requests:
-            rows = _subject_features(docs[i], k, predicate, self.known_, anchor) if docs[i].candidates else []
+        for i, k, predicate, anchor, value in requests:
+            rows = _subject_features(docs[i], k, predicate, self.known_, anchor, value) if docs[i].candidates else []
             feats += rows
             sizes.append(len(rows))
         scores = self.subject_model_.decision_function(_hashed(feats)) if feats else []
         out, at = [], 0
-        for (i, k, _, _), n in zip(requests, sizes):
+        for (i, k, *_), n in zip(requests, sizes):
             if n:
                 out.append(docs[i].candidates[int(np.argmax(scores[at:at + n]))][0])
             else:  # no name in the item: the clause's opening words stand in
