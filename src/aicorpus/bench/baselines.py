@@ -589,7 +589,12 @@ def _entity_spans(text: str, tokens: list[tuple[int, int, str, str]], gazetteer:
 def _with_parts(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int, str, str]], longest: int = 5) -> list[tuple[int, int]]:
     """``spans`` and the leading token runs of each name of two to ``longest`` tokens: a name run on from
     its neighbours (Nvidia CEO, Alexa Plus AI, systemd v254) still offers what the labels call the entity.
-    A cut never falls inside a word (jieba splits Systèmes at the è)."""
+    A cut never falls inside a word (jieba splits Systèmes at the è).
+
+    >>> text = "Nvidia CEO 黄仁勋发布，Dassault Systèmes 加入"
+    >>> [text[a:b] for a, b in _with_parts(text, [(0, 14), (17, 34)], _tokens(text))]
+    ['Nvidia', 'Nvidia CEO', 'Nvidia CEO 黄仁勋', 'Dassault', 'Dassault Systèmes']
+    """
     starts = [t[0] for t in tokens]
     out = set(spans)
     for a, b in spans:
@@ -697,7 +702,11 @@ def _clause_features(doc: _Item, k: int) -> dict:
 
 
 def _shape(w: str) -> str:
-    """A Latin or digit word's shape (CEO -> A, v254 -> a9, Plus -> Aa); a Chinese word stays itself."""
+    """A Latin or digit word's shape; a Chinese word stays itself.
+
+    >>> [_shape(w) for w in ("CEO", "v254", "Plus", "团队")]
+    ['A', 'a9', 'Aa', '团队']
+    """
     if not re.match(r"[A-Za-z0-9]", w):
         return w
     return re.sub(r"(.)\1+", r"\1", "".join("A" if c.isupper() else "a" if c.isalpha() else "9" if c.isdigit() else c for c in w))
