@@ -620,6 +620,34 @@ def rank_mentions(text: str) -> list[Quantity]:
     return sorted(out, key=lambda q: q.start)
 
 
+def _with_parts(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int, str, str]], longest: int = 5) -> list[tuple[int, int]]:
+    """``spans`` and the leading token runs of each name of two to ``longest`` tokens: a name run on from
+    its neighbours (Nvidia CEO, Alexa Plus AI, systemd v254) still offers what the labels call the entity.
+    A cut never falls inside a word (jieba splits Systèmes at the è).
+
+    >>> text = "Nvidia CEO 黄仁勋发布，Dassault Systèmes 加入"
+    >>> [text[a:b] for a, b in _with_parts(text, [(0, 14), (17, 34)], _tokens(text))]
+    ['Nvidia', 'Nvidia CEO', 'Nvidia CEO 黄仁勋', 'Dassault', 'Dassault Systèmes']
+    """
+    starts = [t[0] for t in tokens]
+    out = set(spans)
+    for a, b in spans:
+        k = bisect.bisect_left(starts, a)
+        inner = []
+        while k < len(tokens) and tokens[k][1] <= b:
+            if tokens[k][2].strip():
+                inner.append(tokens[k])
+            k += 1
+        if 2 <= len(inner) <= longest:
+            out |= {(a, t[1]) for t in inner[:-1] if t[1] - a >= 2 and not (_in_word(text[t[1] - 1]) and _in_word(text[t[1]]))}
+    return sorted(out)
+
+
+def _in_word(c: str) -> bool:
+    """A letter or digit of a space-separated script (Latin, Greek, Cyrillic), not a Chinese character."""
+    return c.isalnum() and not "\u4e00" <= c <= "\u9fff"
+
+
 @lru_cache(maxsize=8192)
 def _static(text: str) -> tuple:
     """Clauses, tokens and quantities of a text (with the ranks of :func:`rank_mentions`): they do not depend on
@@ -643,7 +671,7 @@ class _Item:
         self.entities = _entity_spans(text, self.tokens, gazetteer)
         # a GitHub Trending title is owner/project: the project is the subject of most of its claims
         repo = title.split("/")[-1].strip() if "/" in title and " " not in title.strip() else None
-        self.candidates = [(text[a:b], "text", a, b) for a, b in self.entities]
+        self.candidates = [(text[a:b], "text", a, b) for a, b in _with_parts(text, self.entities, self.tokens)]
         self.candidates += [(title[a:b], "title", a, b) for a, b in _entity_spans(title, _tokens(title), gazetteer)] if title else []
         self.candidates += [(repo, "repo", 0, len(repo))] if repo else []
         self.title_names = {normalise_text(w) for w, where, _, _ in self.candidates if where != "text"}
@@ -709,6 +737,17 @@ def _clause_features(doc: _Item, k: int) -> dict:
             "trending": int("Trending" in (doc.item.get("section") or ""))}
 
 
+def _shape(w: str) -> str:
+    """A Latin or digit word's shape; a Chinese word stays itself.
+
+    >>> [_shape(w) for w in ("CEO", "v254", "Plus", "团队")]
+    ['A', 'a9', 'Aa', '团队']
+    """
+    if not re.match(r"[A-Za-z0-9]", w):
+        return w
+    return re.sub(r"(.)\1+", r"\1", "".join("A" if c.isupper() else "a" if c.isalpha() else "9" if c.isdigit() else c for c in w))
+
+
 def _name_type(w: str) -> str:
     if re.fullmatch(r"[A-Za-z][A-Za-z .\-]*", w):
         return "latin"
@@ -741,8 +780,11 @@ def _candidate_facts(doc: _Item) -> list[tuple]:
                 static[f"suffix:{toks[-1][2]}"] = 1
             k = bisect.bisect_left(doc.token_starts, b)
             after = next((t for t in doc.tokens[k:k + 2] if t[2].strip()), None)
-            if after is not None and after[3] in ("n", "nt", "vn"):
+            if after is not None and after[3] in ("n", "nt", "vn", "eng"):
                 static[f"followed_by:{after[2]}"] = 1
+            if toks and after is not None and after[0] == b + (doc.text[b:b + 1] == " ") and (
+                    toks[-1][3] in _PROPER and after[3] in _PROPER | {"m"}):  # a part of a longer name (Nvidia | CEO)
+                static[f"cut_before:{_shape(after[2])}"] = 1
             context = (doc.text[b:b + 2].strip()[:1], doc.text[max(0, a - 2):a].strip()[-1:], doc.next_tag(b), doc.sentence_of(a))
         else:
             static["title_first"] = int(a == 0)
@@ -751,11 +793,21 @@ def _candidate_facts(doc: _Item) -> list[tuple]:
     return out
 
 
-def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int], anchor: int | None = None) -> list[dict]:
+def _value_span(doc: _Item, k: int, value: str | None, anchor: int | None = None) -> tuple[int, int] | None:
+    """Where a claim's value stands in clause ``k``: from ``anchor`` (a quantity's start), else its first occurrence."""
+    s, e = doc.clauses[k]
+    at = anchor if anchor is not None else doc.text.find(value, s, e) if value else -1
+    return (at, at + len(value)) if at >= 0 and value else None
+
+
+def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int], anchor: int | None = None,
+                      value: tuple[int, int] | None = None) -> list[dict]:
     """One feature dict per subject candidate of ``doc`` for a claim of ``predicate`` in clause ``k``.
 
     ``anchor`` is where the claim's quantity starts (numeric claims): the name nearest before it
     in the clause is often what the number is about (Meta 的 Llama 2-7B 拥有 70 亿个参数).
+    ``value`` is the span of the claim's value: a name inside it is mostly what the claim says of
+    the subject (发布了 Agent Toolkit), a name before it is mostly the subject.
     """
     s, e = doc.clauses[k]
     near = sorted((anchor - b, j) for j, (_, where, a, b) in enumerate(doc.candidates)
@@ -783,6 +835,9 @@ def _subject_features(doc: _Item, k: int, predicate: str, known: dict[str, int],
                 f["before_verb"] = int(verb is not None and b <= verb)
                 if anchor is not None:
                     f[f"before_quantity={min(near_rank.get(j, 9), 3)}"] = 1
+                if value is not None:
+                    side = "in" if value[0] <= a and b <= value[1] else "before" if b <= value[0] else "after" if a >= value[1] else "overlap"
+                    f[f"value:{side}|{'q' if anchor is not None else 'c'}"] = 1
             elif b <= s:
                 rel = "before_sentence" if own_sentence == sentence else "before"
                 f[f"rank={min(rank.get(j, 9), 4)}|{rel}"] = 1
@@ -928,11 +983,15 @@ class ClaimPipeline(BaseEstimator):
        (:data:`UNIT_PREDICATES`: parameters) takes that class.
     3. **Subject**: every name in the item (Latin names, jieba's proper nouns, the names of
        ``schema/aliases.json`` and of the training labels, the project of a GitHub Trending
-       title) is ranked by a listwise (softmax over one claim's candidates) linear model,
-       regularised by ``subject_C``, on where it stands relative to the clause (inside, before
-       the verb, earlier in the sentence, in the title), how often it is mentioned, the noun it
-       ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide which are kept)
-       and whether it was a subject in training; scoring resolves it through the aliases.
+       title, and the leading words of a name that ran on into the next word: Nvidia in
+       Nvidia CEO, with the cut-off word's shape as a feature) is ranked by a listwise
+       (softmax over one claim's candidates) linear model, regularised by ``subject_C``, on
+       where it stands relative to the clause (inside, before the verb, earlier in the
+       sentence, in the title) and to the claim's value (step 4 picks it first: a name inside
+       the value is mostly what the claim says of the subject), how often it is mentioned, the
+       noun it ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide
+       which are kept) and whether it was a subject in training; scoring resolves it through
+       the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
        from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote by a strict
        majority); a claim
@@ -1051,9 +1110,11 @@ class ClaimPipeline(BaseEstimator):
                 gold = self._resolve(c.get("subject"))
                 labels = [int(self.alias_index_.get(n, n) == gold) for n, *_ in doc.candidate_facts]
                 if k is not None and any(labels):
-                    anchor = next((q.start for q, j in doc.quantities if j == k and c.get("number") is not None
-                                   and numbers_close(q.number, c["number"])), None)
-                    rows["s_feat"] += _subject_features(doc, k, c["predicate"], known, anchor)
+                    quantity = next((q for q, j in doc.quantities if j == k and c.get("number") is not None
+                                     and numbers_close(q.number, c["number"])), None)
+                    anchor = quantity.start if quantity else None
+                    value = _value_span(doc, k, quantity.text if quantity else c.get("value"), anchor)
+                    rows["s_feat"] += _subject_features(doc, k, c["predicate"], known, anchor, value)
                     rows["s_y"] += labels
                     rows["s_size"].append(len(labels))
         self.triggers_ = frozenset([key for key, n in trigger_votes.items() if n >= 2] + [(p, cue) for cue, p in TRIGGERS])
@@ -1159,10 +1220,16 @@ class ClaimPipeline(BaseEstimator):
                 p *= math.sqrt(c)  # a claim without a number scores only if its predicate is right too
                 if p >= floor and predicate is not None:
                     pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
-        subjects = self._subjects(docs, [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending])
-        values = self._values(docs, [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"],
-                              [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"])
-        text_values = iter(values)
+        c_requests = [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"]
+        spans_of, value_scores = self._value_scores(docs, c_requests)
+        # the value first, then the subject, told where the value stands (a name inside it is mostly the
+        # object); then the value again, passing over spans that hold the chosen subject
+        first = iter(self._pick_values(docs, c_requests, spans_of, value_scores, [None] * len(c_requests)))
+        values = [claim["value"] if kind == "q" else next(first)[0] for _, _, _, claim, _, kind in pending]
+        requests = [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending]
+        subjects = self._subjects(docs, [(*r, _value_span(docs[r[0]], r[1], v, r[3])) for r, v in zip(requests, values)])
+        text_values = iter(self._pick_values(docs, c_requests, spans_of, value_scores,
+                                             [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"]))
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
             if kind == "q":
                 value = claim.pop("value")
@@ -1172,15 +1239,15 @@ class ClaimPipeline(BaseEstimator):
             out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
         return out
 
-    def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None]]) -> list[str]:
+    def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None, tuple[int, int] | None]]) -> list[str]:
         feats, sizes = [], []
-        for i, k, predicate, anchor in requests:
-            rows = _subject_features(docs[i], k, predicate, self.known_, anchor) if docs[i].candidates else []
+        for i, k, predicate, anchor, value in requests:
+            rows = _subject_features(docs[i], k, predicate, self.known_, anchor, value) if docs[i].candidates else []
             feats += rows
             sizes.append(len(rows))
         scores = self.subject_model_.decision_function(_hashed(feats)) if feats else []
         out, at = [], 0
-        for (i, k, _, _), n in zip(requests, sizes):
+        for (i, k, *_), n in zip(requests, sizes):
             if n:
                 out.append(docs[i].candidates[int(np.argmax(scores[at:at + n]))][0])
             else:  # no name in the item: the clause's opening words stand in
@@ -1189,18 +1256,23 @@ class ClaimPipeline(BaseEstimator):
             at += n
         return out
 
-    def _values(self, docs: list[_Item], requests: list[tuple[int, int, str]], subjects: list[str]) -> list[tuple[str, float]]:
-        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
-
-        A span holding the claim's subject is passed over when another is left: labels seldom repeat the
-        subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
+    def _value_scores(self, docs: list[_Item], requests: list[tuple[int, int, str]]) -> tuple[list[list[tuple[int, int]]], np.ndarray]:
+        """The candidate value spans of each request's clause and the value ranker's scores of all of them."""
         feats, spans_of = [], []
         for i, k, predicate in requests:
             s, e = docs[i].clauses[k]
             spans = _value_candidates(docs[i], s, e)
             feats += _value_features(docs[i], s, e, spans, predicate, self.triggers_)
             spans_of.append(spans)
-        scores = self.value_model_.decision_function(_hashed(feats)) if feats else []
+        return spans_of, (self.value_model_.decision_function(_hashed(feats)) if feats else np.zeros(0))
+
+    @staticmethod
+    def _pick_values(docs: list[_Item], requests: list[tuple[int, int, str]], spans_of: list[list[tuple[int, int]]],
+                     scores: np.ndarray, subjects: list[str | None]) -> list[tuple[str, float]]:
+        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
+
+        A span holding the claim's subject is passed over when another is left: labels seldom repeat the
+        subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
         out, at = [], 0
         for (i, _, _), spans, subject in zip(requests, spans_of, subjects):
             own = normalise_text(subject) or "\0"
