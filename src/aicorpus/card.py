@@ -344,6 +344,9 @@ def annotation(root: Path) -> str:
         changed = len(_jsonl(review, root))
         parts.append(f"The items on which both labels agreed were re-read by a reviewer under guideline 2.1 (its decisions on questions "
                      f"2.0 left open): {changed} of them changed, each with its reason in `{AGREEMENT}/review_2.1.jsonl`.")
+    second = folder / "pass2.jsonl"
+    if os.path.lexists(second):
+        parts.append(_second_pass(root, _jsonl(second, root)))
     audit = folder / "audit.jsonl"
     if os.path.lexists(audit):
         rows = _jsonl(audit, root)
@@ -358,6 +361,24 @@ def annotation(root: Path) -> str:
                      f"{claims['missing']} claims the guideline requires were missing. The audited labels were corrected; the per-item "
                      f"findings are in `{AGREEMENT}/audit.jsonl`.")
     return "\n\n".join(parts)
+
+
+def _second_pass(root: Path, second: list[dict]) -> str:
+    """The second claims pass over train, and how its blind second reading of the topics agrees with the first."""
+    from .bench.agreement import agreement
+    from .labels import topic_ids
+
+    ids = {x["item_id"] for x in second}
+    first = [x for path in sorted((Path(root) / "labels").glob("*.jsonl")) for x in _jsonl(path, root) if x["item_id"] in ids]
+    t = agreement([{**x, "claims_labeled": False} for x in first], [{**x, "claims_labeled": False} for x in second], topic_ids(), seed=0)["topics"]
+    annotators = sorted({x["annotator"] for x in second})
+    low, high = t["ci"]["pooled_kappa"]
+    return (f"Second claims pass: the claims of the {len(ids)} train items the first pass had labelled with topics only were "
+            f"labelled under the same guideline by {len(annotators)} annotators ({md(', '.join(annotators))}; "
+            "`scripts/plan_labels.py --second-pass`, `scripts/merge_labels.py --add-claims`). "
+            "Each annotator also labelled the items' topics without seeing the first pass's: against the published topics "
+            f"(the first pass's, kept), pooled Cohen's kappa {t['pooled_kappa']:.3f} [{low:.3f}, {high:.3f}], the same main topic on "
+            f"{t['main_topic']:.1%} of the items (`{AGREEMENT}/pass2.jsonl`, the second pass's labels as written).")
 
 
 def _jsonl(path: Path, root: Path) -> list[dict]:
