@@ -133,3 +133,28 @@ def test_duplicate_and_missing_labels():
     other = {"id": "plaintext-000000000000-22222222", "text": "别的。"}
     issues = label_issues([Located(rec, "a.jsonl", 1), Located(rec, "b.jsonl", 3)], {ITEM["id"]: ITEM, other["id"]: other}, require_all=True)
     assert [(i.rule, i.file) for i in issues] == [("duplicate-label", "b.jsonl"), ("unlabeled-item", "labels/")]
+
+
+def test_the_second_claims_pass_adds_claims_and_keeps_the_first_topics(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from merge_labels import add_claims
+
+    (tmp_path / "labels").mkdir()
+    first = [{"item_id": "linuxcn-1-aaaaaaaa", "topics": ["agents"], "claims": [], "claims_labeled": False, "guideline_version": "2.1",
+              "annotator": "s01"},
+             {"item_id": "linuxcn-1-bbbbbbbb", "topics": ["agents"], "claims": [], "claims_labeled": True, "guideline_version": "2.1",
+              "annotator": "s01"}]
+    label_file = tmp_path / "labels" / "linuxcn-1.jsonl"
+    label_file.write_text("".join(json.dumps(r) + "\n" for r in first), encoding="utf-8")
+    claim = {"subject": "A", "predicate": "release", "value": "B", "number": None, "unit": None, "comparator": "eq", "time": None,
+             "evidence": "A 发布 B", "start": 0, "end": 6, "note": None}
+    second = tmp_path / "pass2.jsonl"
+    second.write_text(json.dumps({**first[0], "topics": ["open_source"], "claims": [claim], "claims_labeled": True, "annotator": "c1"}) + "\n",
+                      encoding="utf-8")
+    assert add_claims([second], root=tmp_path) == 0
+    merged = [json.loads(line) for line in label_file.read_text(encoding="utf-8").splitlines()]
+    assert merged[0] == {**first[0], "claims": [claim], "claims_labeled": True, "annotator": "s01+c1"}  # the first pass's topics
+    assert merged[1] == first[1]
+    # a second run finds the claims labelled already, and writes nothing
+    assert add_claims([second], root=tmp_path) == 1
+    assert [json.loads(line) for line in label_file.read_text(encoding="utf-8").splitlines()] == merged
