@@ -872,6 +872,59 @@ def _value_candidates(doc: _Item, s: int, e: int) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+_LIST_END = re.compile(r"\s*(?:等等|等)")
+_LIST_AND = re.compile(r"以及|和|及|与|或")
+
+
+def _list_items(text: str, s: int, e: int, value: tuple[int, int], scores: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The items of the 、 list in clause (s, e) that ``value`` is an item of (guideline 2.7: coordinated objects
+    of one verb give one claim each), else []. Items between two 、 are whole; the first item is the best
+    scored candidate span ending at the first 、, the last one the best starting after the final 和 (或, 与, 及),
+    cut before 等.
+
+    >>> t = "它支持 Angular、Flutter、React 和 Vue 等框架"
+    >>> spans = {(4, 11): 1.0, (0, 11): 0.0, (28, 31): 1.0, (28, 35): 0.5}
+    >>> [t[a:b] for a, b in _list_items(t, 0, len(t), (4, 11), spans)]
+    ['Angular', 'Flutter', 'React', 'Vue']
+    >>> _list_items(t, 0, len(t), (28, 35), spans)
+    []
+    """
+    seps = [m.start() for m in re.finditer("、", text[s:e])]
+    if not seps:
+        return []
+    seps = [s + x for x in seps]
+    a, b = value
+    touches = text[b:].lstrip().startswith("、") or text[:a].rstrip().endswith("、")
+    if not touches or any(a < x < b for x in seps):
+        return []
+    # the first item: the best candidate ending at the first 、 (a list item needs no 、 or 和 inside)
+    first = [(sc, x) for (x, y), sc in scores.items() if y == len(text[:seps[0]].rstrip()) and x >= s]
+    if not first:
+        return []
+    items = [(max(first)[1], len(text[:seps[0]].rstrip()))]
+    for x, y in zip(seps, seps[1:]):
+        items.append((x + 1, y))
+    tail_start = seps[-1] + 1
+    stop = _LIST_END.search(text, tail_start, e)
+    tail_end = stop.start() if stop else e
+    conj = _LIST_AND.search(text, tail_start, tail_end)
+    if conj:
+        items.append((tail_start, conj.start()))
+        tail_start = conj.end()
+    rest = [(sc, y) for (x, y), sc in scores.items() if x == tail_start + len(text[tail_start:tail_end]) - len(text[tail_start:tail_end].lstrip())
+            and y <= tail_end]
+    if not rest:
+        return []
+    items.append((len(text[:tail_start]) + len(text[tail_start:tail_end]) - len(text[tail_start:tail_end].lstrip()), max(rest)[1]))
+    out = []
+    for x, y in items:  # strip the spaces around an item
+        x += len(text[x:y]) - len(text[x:y].lstrip())
+        y -= len(text[x:y]) - len(text[x:y].rstrip())
+        if y > x:
+            out.append((x, y))
+    return out if (a, b) in out else []
+
+
 def _value_features(doc: _Item, s: int, e: int, spans: list[tuple[int, int]], predicate: str, triggers: frozenset) -> list[dict]:
     tokens = doc.tokens_in(s, e)
     by_start = {t[0]: i for i, t in enumerate(tokens)}
@@ -998,7 +1051,8 @@ class ClaimPipeline(BaseEstimator):
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
-       claim's subject; its softmax among the clause's spans is the value's confidence.
+       claim's subject; its softmax among the clause's spans is the value's confidence. A span
+       that is an item of a 、 list gives one claim per item (guideline 2.7, :func:`_list_items`).
 
     ``fit(X, y, eval_set=(X_val, y_val))`` picks the two thresholds from ``thresholds`` that
     give the best strict F1 on the validation items, then (``refit``) fits again on train +
@@ -1225,18 +1279,17 @@ class ClaimPipeline(BaseEstimator):
         # the value first, then the subject, told where the value stands (a name inside it is mostly the
         # object); then the value again, passing over spans that hold the chosen subject
         first = iter(self._pick_values(docs, c_requests, spans_of, value_scores, [None] * len(c_requests)))
-        values = [claim["value"] if kind == "q" else next(first)[0] for _, _, _, claim, _, kind in pending]
+        values = [claim["value"] if kind == "q" else next(first)[0][0] for _, _, _, claim, _, kind in pending]
         requests = [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending]
         subjects = self._subjects(docs, [(*r, _value_span(docs[r[0]], r[1], v, r[3])) for r, v in zip(requests, values)])
         text_values = iter(self._pick_values(docs, c_requests, spans_of, value_scores,
                                              [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"]))
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
-            if kind == "q":
-                value = claim.pop("value")
-            else:  # ... and its value text exact: a clause whose best span barely wins is a likely miss
-                value, sure = next(text_values)
-                p *= math.sqrt(sure)
-            out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
+            # ... and its value text exact: a clause whose best span barely wins is a likely miss; a list gives one claim per item
+            values = [(claim.pop("value"), 1.0)] if kind == "q" else next(text_values)
+            for value, sure in values:
+                out[i].append((p * math.sqrt(sure), kind, {"subject": subject, "predicate": predicate, "value": value, **claim,
+                                                           "span": list(docs[i].clauses[k])}))
         return out
 
     def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None, tuple[int, int] | None]]) -> list[str]:
@@ -1268,17 +1321,19 @@ class ClaimPipeline(BaseEstimator):
 
     @staticmethod
     def _pick_values(docs: list[_Item], requests: list[tuple[int, int, str]], spans_of: list[list[tuple[int, int]]],
-                     scores: np.ndarray, subjects: list[str | None]) -> list[tuple[str, float]]:
-        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
+                     scores: np.ndarray, subjects: list[str | None]) -> list[list[tuple[str, float]]]:
+        """The value texts of each request, each with the ranker's softmax probability among the clause's spans:
+        the best span, and when it is an item of a 、 list, every item of the list (:func:`_list_items`).
 
         A span holding the claim's subject is passed over when another is left: labels seldom repeat the
         subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
         out, at = [], 0
-        for (i, _, _), spans, subject in zip(requests, spans_of, subjects):
+        for (i, k, _), spans, subject in zip(requests, spans_of, subjects):
             own = normalise_text(subject) or "\0"
-            best, sure = _softmax_top(scores[at:at + len(spans)], np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
-            a, b = spans[best]
-            out.append((docs[i].text[a:b], sure))
+            mine = scores[at:at + len(spans)]
+            best, sure = _softmax_top(mine, np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
+            items = _list_items(docs[i].text, *docs[i].clauses[k], spans[best], dict(zip(spans, mine)))
+            out.append([(docs[i].text[a:b], sure) for a, b in items] if items else [(docs[i].text[slice(*spans[best])], sure)])
             at += len(spans)
         return out
 
