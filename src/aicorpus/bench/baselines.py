@@ -992,6 +992,19 @@ COUNT_NOUNS: tuple[tuple[str, str], ...] = (
     ("款", "products"), ("种", "types"), ("项", "items"), ("个", "items"), ("家", "businesses"),
 )
 _CLASSIFIERS = 5
+#: Units the quantity normaliser gives a count whose noun it does not know, from its classifier alone
+#: (个 items, 台 devices, 次 times): a noun of :data:`COUNT_NOUNS` after it (个软件包, 次提交) says more.
+_COUNT_FALLBACKS = frozenset({"items", "devices", "times", "people", "businesses"})
+
+
+def _counted_noun(text: str, end: int) -> tuple[str, str] | None:
+    """The noun of :data:`COUNT_NOUNS` (not a classifier) right after a count ending at ``end``, and its unit.
+
+    >>> _counted_noun("更新了 43,254 个软件包", 12), _counted_noun("3 个版本", 3)
+    (('软件包', 'packages'), None)
+    """
+    after = text[end:end + 5].lstrip()
+    return next(((noun, unit) for noun, unit in COUNT_NOUNS[:-_CLASSIFIERS] if after.startswith(noun)), None)
 #: Units that decide the predicate of their quantity (guideline 2.2: has_parameter_count is the model's own
 #: parameter count): too rare in the training labels (4 quantities) for the classifier to learn it.
 UNIT_PREDICATES = {"parameters": "has_parameter_count"}
@@ -1046,8 +1059,8 @@ class ClaimPipeline(BaseEstimator):
        which are kept) and whether it was a subject in training; scoring resolves it through
        the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
-       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote by a strict
-       majority); a claim
+       from the noun after it, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
+       classifier alone, and what training labels wrote by a strict majority); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
@@ -1229,14 +1242,15 @@ class ClaimPipeline(BaseEstimator):
 
     def _unit(self, doc: _Item, q) -> str | None:
         keys = self._unit_keys(doc, q)
+        noun = _counted_noun(doc.text, q.end)
+        if q.unit in _COUNT_FALLBACKS and noun is not None and len(noun[0]) > 1:
+            return noun[1]  # the normaliser fell back on its classifier's unit (个 items): the noun counted names it
         if q.unit is not None:
             return self.units_.get(keys[0], q.unit)
         if keys[0] in self.units_:
             return self.units_[keys[0]]
-        after = doc.text[q.end:q.end + 5].lstrip()
-        for noun, unit in COUNT_NOUNS[:-_CLASSIFIERS]:
-            if after.startswith(noun):
-                return unit
+        if noun is not None:
+            return noun[1]
         for key in keys[1:]:
             if key in self.units_:
                 return self.units_[key]
