@@ -648,12 +648,26 @@ def _in_word(c: str) -> bool:
     return c.isalnum() and not "\u4e00" <= c <= "\u9fff"
 
 
+#: Doubling written as a word (翻倍, 翻了一番, 翻番: twice as many; 翻两番: four times), which the quantity
+#: normaliser skips: labels write it as a multiple, unit x (guideline 2.4: 增长三倍 is 3 x).
+_DOUBLING = re.compile(r"翻(?:了)?(一|两)番|翻倍")
+
+
+def doubling_mentions(text: str) -> list[Quantity]:
+    """Multiples written as 翻倍 / 翻(了)一番 (2) and 翻(了)两番 (4), unit ``x``.
+
+    >>> [(q.text, q.number, q.unit) for q in doubling_mentions("亏损额翻了一番，收入翻两番，支出翻倍")]
+    [('翻了一番', 2.0, 'x'), ('翻两番', 4.0, 'x'), ('翻倍', 2.0, 'x')]
+    """
+    return [Quantity(m[0], m.start(), m.end(), 4.0 if m[1] == "两" else 2.0, "x", "eq") for m in _DOUBLING.finditer(text)]
+
+
 @lru_cache(maxsize=8192)
 def _static(text: str) -> tuple:
     """Clauses, tokens and quantities of a text (with the ranks of :func:`rank_mentions`): they do not depend on
     what the pipeline learned, so a fit, its tuning pass and its refit analyse each text once."""
     quantities = find_quantities(text)
-    quantities += [r for r in rank_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
+    quantities += [r for r in rank_mentions(text) + doubling_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
     return evidence_clauses(text), _tokens(text), sorted(quantities, key=lambda q: q.start)
 
 
@@ -1034,7 +1048,8 @@ class ClaimPipeline(BaseEstimator):
 
     1. **Candidates**: the clauses of the text (guideline 2.6); each quantity the normaliser
        (:func:`aicorpus.quantities.find_quantities`) finds in a clause, and each rank it skips
-       (:func:`rank_mentions`: 第 46 位, 最大), is a candidate numeric claim, each clause a
+       (:func:`rank_mentions`: 第 46 位, 最大) or multiple written as a word (:func:`doubling_mentions`:
+       翻倍 2 x), is a candidate numeric claim, each clause a
        candidate claim without a number. Two logistic regressions
        (character n-grams of the clause, the words around the quantity, its unit, the
        clause's position) score them; a candidate is kept above a threshold
