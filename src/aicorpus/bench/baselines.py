@@ -1090,8 +1090,9 @@ class ClaimPipeline(BaseEstimator):
        which are kept) and whether it was a subject in training; scoring resolves it through
        the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
-       from the noun after it, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
-       classifier alone, and what training labels wrote by a strict majority); a claim
+       from the noun it counts, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
+       classifier alone or left out (:func:`_counted_noun`), and what training labels wrote by a
+       strict majority); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
@@ -1273,7 +1274,7 @@ class ClaimPipeline(BaseEstimator):
 
     def _unit(self, doc: _Item, q) -> str | None:
         keys = self._unit_keys(doc, q)
-        if q.unit in _COUNT_FALLBACKS:  # the normaliser fell back on its classifier's unit (个 items): the noun counted names it
+        if q.unit is None or q.unit in _COUNT_FALLBACKS:  # no unit, or only the classifier's (个 items): the noun counted names it
             counted = _counted_noun(doc.text, q.end, q.start)
             if counted is not None and len(counted[0]) > 1:
                 return counted[1]
