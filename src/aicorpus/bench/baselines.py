@@ -648,12 +648,26 @@ def _in_word(c: str) -> bool:
     return c.isalnum() and not "\u4e00" <= c <= "\u9fff"
 
 
+#: Doubling written as a word (翻倍, 翻了一番, 翻番: twice as many; 翻两番: four times), which the quantity
+#: normaliser skips: labels write it as a multiple, unit x (guideline 2.4: 增长三倍 is 3 x).
+_DOUBLING = re.compile(r"翻(?:了)?(一|两)番|翻倍")
+
+
+def doubling_mentions(text: str) -> list[Quantity]:
+    """Multiples written as 翻倍 / 翻(了)一番 (2) and 翻(了)两番 (4), unit ``x``.
+
+    >>> [(q.text, q.number, q.unit) for q in doubling_mentions("亏损额翻了一番，收入翻两番，支出翻倍")]
+    [('翻了一番', 2.0, 'x'), ('翻两番', 4.0, 'x'), ('翻倍', 2.0, 'x')]
+    """
+    return [Quantity(m[0], m.start(), m.end(), 4.0 if m[1] == "两" else 2.0, "x", "eq") for m in _DOUBLING.finditer(text)]
+
+
 @lru_cache(maxsize=8192)
 def _static(text: str) -> tuple:
     """Clauses, tokens and quantities of a text (with the ranks of :func:`rank_mentions`): they do not depend on
     what the pipeline learned, so a fit, its tuning pass and its refit analyse each text once."""
     quantities = find_quantities(text)
-    quantities += [r for r in rank_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
+    quantities += [r for r in rank_mentions(text) + doubling_mentions(text) if not any(q.start < r.end and r.start < q.end for q in quantities)]
     return evidence_clauses(text), _tokens(text), sorted(quantities, key=lambda q: q.start)
 
 
@@ -872,6 +886,59 @@ def _value_candidates(doc: _Item, s: int, e: int) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+_LIST_END = re.compile(r"\s*(?:等等|等)")
+_LIST_AND = re.compile(r"以及|和|及|与|或")
+
+
+def _list_items(text: str, s: int, e: int, value: tuple[int, int], scores: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The items of the 、 list in clause (s, e) that ``value`` is an item of (guideline 2.7: coordinated objects
+    of one verb give one claim each), else []. Items between two 、 are whole; the first item is the best
+    scored candidate span ending at the first 、, the last one the best starting after the final 和 (或, 与, 及),
+    cut before 等.
+
+    >>> t = "它支持 Angular、Flutter、React 和 Vue 等框架"
+    >>> spans = {(4, 11): 1.0, (0, 11): 0.0, (28, 31): 1.0, (28, 35): 0.5}
+    >>> [t[a:b] for a, b in _list_items(t, 0, len(t), (4, 11), spans)]
+    ['Angular', 'Flutter', 'React', 'Vue']
+    >>> _list_items(t, 0, len(t), (28, 35), spans)
+    []
+    """
+    seps = [m.start() for m in re.finditer("、", text[s:e])]
+    if not seps:
+        return []
+    seps = [s + x for x in seps]
+    a, b = value
+    touches = text[b:].lstrip().startswith("、") or text[:a].rstrip().endswith("、")
+    if not touches or any(a < x < b for x in seps):
+        return []
+    # the first item: the best candidate ending at the first 、 (a list item needs no 、 or 和 inside)
+    first = [(sc, x) for (x, y), sc in scores.items() if y == len(text[:seps[0]].rstrip()) and x >= s]
+    if not first:
+        return []
+    items = [(max(first)[1], len(text[:seps[0]].rstrip()))]
+    for x, y in zip(seps, seps[1:]):
+        items.append((x + 1, y))
+    tail_start = seps[-1] + 1
+    stop = _LIST_END.search(text, tail_start, e)
+    tail_end = stop.start() if stop else e
+    conj = _LIST_AND.search(text, tail_start, tail_end)
+    if conj:
+        items.append((tail_start, conj.start()))
+        tail_start = conj.end()
+    rest = [(sc, y) for (x, y), sc in scores.items() if x == tail_start + len(text[tail_start:tail_end]) - len(text[tail_start:tail_end].lstrip())
+            and y <= tail_end]
+    if not rest:
+        return []
+    items.append((len(text[:tail_start]) + len(text[tail_start:tail_end]) - len(text[tail_start:tail_end].lstrip()), max(rest)[1]))
+    out = []
+    for x, y in items:  # strip the spaces around an item
+        x += len(text[x:y]) - len(text[x:y].lstrip())
+        y -= len(text[x:y]) - len(text[x:y].rstrip())
+        if y > x:
+            out.append((x, y))
+    return out if (a, b) in out else []
+
+
 def _value_features(doc: _Item, s: int, e: int, spans: list[tuple[int, int]], predicate: str, triggers: frozenset) -> list[dict]:
     tokens = doc.tokens_in(s, e)
     by_start = {t[0]: i for i, t in enumerate(tokens)}
@@ -939,6 +1006,35 @@ COUNT_NOUNS: tuple[tuple[str, str], ...] = (
     ("款", "products"), ("种", "types"), ("项", "items"), ("个", "items"), ("家", "businesses"),
 )
 _CLASSIFIERS = 5
+#: Units the quantity normaliser gives a count whose noun it does not know, from its classifier alone
+#: (个 items, 台 devices, 次 times): a noun of :data:`COUNT_NOUNS` after it (个软件包, 次提交) says more.
+_COUNT_FALLBACKS = frozenset({"items", "devices", "times", "people", "businesses"})
+
+
+def _counted_noun(text: str, end: int, start: int | None = None) -> tuple[str, str] | None:
+    """The noun of :data:`COUNT_NOUNS` (not a classifier) that a count ending at ``end`` counts, and its unit:
+    right after it, or after a short modifier in 的 (个过时的软件包); with ``start``, also a noun just before
+    the count across a linking verb (下载量已超过 6700 万次, 提交了 13,894 次).
+
+    >>> _counted_noun("更新了 43,254 个软件包", 12), _counted_noun("3 个版本", 3), _counted_noun("移除 6 个过时的软件包", 6)
+    (('软件包', 'packages'), None, ('软件包', 'packages'))
+    >>> _counted_noun("下载量已超过 6700 万次", 14, 4)
+    ('下载', 'downloads')
+    """
+    after = text[end:end + 5].lstrip()
+    modified = _MODIFIER.match(text, end)
+    for rest in (after, text[modified.end():modified.end() + 5] if modified else ""):
+        hit = next(((noun, unit) for noun, unit in COUNT_NOUNS[:-_CLASSIFIERS] if rest.startswith(noun)), None)
+        if hit:
+            return hit
+    link = _LINK_BEFORE.search(text[max(0, (start or 0) - 10):start]) if start is not None else None
+    if link:
+        return next(((noun, unit) for noun, unit in COUNT_NOUNS[:-_CLASSIFIERS] if link[1].endswith(noun) and len(noun) > 1), None)
+    return None
+
+
+_MODIFIER = re.compile(r"\s*[^\s，。、；：,;:的]{1,3}的")
+_LINK_BEFORE = re.compile(r"(\w+?)(?:量|数量|次数|总数)?(?:已经|已)?(?:超过|突破|达到|达|增至|至)?了?\s*$")
 #: Units that decide the predicate of their quantity (guideline 2.2: has_parameter_count is the model's own
 #: parameter count): too rare in the training labels (4 quantities) for the classifier to learn it.
 UNIT_PREDICATES = {"parameters": "has_parameter_count"}
@@ -968,7 +1064,8 @@ class ClaimPipeline(BaseEstimator):
 
     1. **Candidates**: the clauses of the text (guideline 2.6); each quantity the normaliser
        (:func:`aicorpus.quantities.find_quantities`) finds in a clause, and each rank it skips
-       (:func:`rank_mentions`: 第 46 位, 最大), is a candidate numeric claim, each clause a
+       (:func:`rank_mentions`: 第 46 位, 最大) or multiple written as a word (:func:`doubling_mentions`:
+       翻倍 2 x), is a candidate numeric claim, each clause a
        candidate claim without a number. Two logistic regressions
        (character n-grams of the clause, the words around the quantity, its unit, the
        clause's position) score them; a candidate is kept above a threshold
@@ -993,12 +1090,14 @@ class ClaimPipeline(BaseEstimator):
        which are kept) and whether it was a subject in training; scoring resolves it through
        the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
-       from the noun after it, :data:`COUNT_NOUNS` and what training labels wrote by a strict
-       majority); a claim
+       from the noun it counts, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
+       classifier alone or left out (:func:`_counted_noun`), and what training labels wrote by a
+       strict majority); a claim
        without a number takes as value the clause span a ranker picks: any run of whole
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
-       claim's subject; its softmax among the clause's spans is the value's confidence.
+       claim's subject; its softmax among the clause's spans is the value's confidence. A span
+       that is an item of a 、 list gives one claim per item (guideline 2.7, :func:`_list_items`).
 
     ``fit(X, y, eval_set=(X_val, y_val))`` picks the two thresholds from ``thresholds`` that
     give the best strict F1 on the validation items, then (``refit``) fits again on train +
@@ -1175,14 +1274,17 @@ class ClaimPipeline(BaseEstimator):
 
     def _unit(self, doc: _Item, q) -> str | None:
         keys = self._unit_keys(doc, q)
+        if q.unit is None or q.unit in _COUNT_FALLBACKS:  # no unit, or only the classifier's (个 items): the noun counted names it
+            counted = _counted_noun(doc.text, q.end, q.start)
+            if counted is not None and len(counted[0]) > 1:
+                return counted[1]
+        noun = _counted_noun(doc.text, q.end)
         if q.unit is not None:
             return self.units_.get(keys[0], q.unit)
         if keys[0] in self.units_:
             return self.units_[keys[0]]
-        after = doc.text[q.end:q.end + 5].lstrip()
-        for noun, unit in COUNT_NOUNS[:-_CLASSIFIERS]:
-            if after.startswith(noun):
-                return unit
+        if noun is not None:
+            return noun[1]
         for key in keys[1:]:
             if key in self.units_:
                 return self.units_[key]
@@ -1225,18 +1327,17 @@ class ClaimPipeline(BaseEstimator):
         # the value first, then the subject, told where the value stands (a name inside it is mostly the
         # object); then the value again, passing over spans that hold the chosen subject
         first = iter(self._pick_values(docs, c_requests, spans_of, value_scores, [None] * len(c_requests)))
-        values = [claim["value"] if kind == "q" else next(first)[0] for _, _, _, claim, _, kind in pending]
+        values = [claim["value"] if kind == "q" else next(first)[0][0] for _, _, _, claim, _, kind in pending]
         requests = [(i, k, predicate, claim.pop("anchor", None)) for i, k, predicate, claim, *_ in pending]
         subjects = self._subjects(docs, [(*r, _value_span(docs[r[0]], r[1], v, r[3])) for r, v in zip(requests, values)])
         text_values = iter(self._pick_values(docs, c_requests, spans_of, value_scores,
                                              [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"]))
         for (i, k, predicate, claim, p, kind), subject in zip(pending, subjects):
-            if kind == "q":
-                value = claim.pop("value")
-            else:  # ... and its value text exact: a clause whose best span barely wins is a likely miss
-                value, sure = next(text_values)
-                p *= math.sqrt(sure)
-            out[i].append((p, kind, {"subject": subject, "predicate": predicate, "value": value, **claim, "span": list(docs[i].clauses[k])}))
+            # ... and its value text exact: a clause whose best span barely wins is a likely miss; a list gives one claim per item
+            values = [(claim.pop("value"), 1.0)] if kind == "q" else next(text_values)
+            for value, sure in values:
+                out[i].append((p * math.sqrt(sure), kind, {"subject": subject, "predicate": predicate, "value": value, **claim,
+                                                           "span": list(docs[i].clauses[k])}))
         return out
 
     def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None, tuple[int, int] | None]]) -> list[str]:
@@ -1268,17 +1369,19 @@ class ClaimPipeline(BaseEstimator):
 
     @staticmethod
     def _pick_values(docs: list[_Item], requests: list[tuple[int, int, str]], spans_of: list[list[tuple[int, int]]],
-                     scores: np.ndarray, subjects: list[str | None]) -> list[tuple[str, float]]:
-        """The value text of each request and the ranker's softmax probability of it among the clause's spans.
+                     scores: np.ndarray, subjects: list[str | None]) -> list[list[tuple[str, float]]]:
+        """The value texts of each request, each with the ranker's softmax probability among the clause's spans:
+        the best span, and when it is an item of a 、 list, every item of the list (:func:`_list_items`).
 
         A span holding the claim's subject is passed over when another is left: labels seldom repeat the
         subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
         out, at = [], 0
-        for (i, _, _), spans, subject in zip(requests, spans_of, subjects):
+        for (i, k, _), spans, subject in zip(requests, spans_of, subjects):
             own = normalise_text(subject) or "\0"
-            best, sure = _softmax_top(scores[at:at + len(spans)], np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
-            a, b = spans[best]
-            out.append((docs[i].text[a:b], sure))
+            mine = scores[at:at + len(spans)]
+            best, sure = _softmax_top(mine, np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
+            items = _list_items(docs[i].text, *docs[i].clauses[k], spans[best], dict(zip(spans, mine)))
+            out.append([(docs[i].text[a:b], sure) for a, b in items] if items else [(docs[i].text[slice(*spans[best])], sure)])
             at += len(spans)
         return out
 
