@@ -1088,8 +1088,8 @@ class ClaimPipeline(BaseEstimator):
        sentence, in the title) and to the claim's value (step 4 picks it first: a name inside
        the value is mostly what the claim says of the subject), how often it is mentioned, the
        noun it ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide
-       which are kept) and how often its entity was a subject in training (under any of its
-       aliases: Nvidia counts the claims labelled 英伟达); scoring resolves it through the aliases.
+       which are kept) and whether it was a subject in training; scoring resolves it through
+       the aliases.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
        from the noun it counts, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
        classifier alone or left out (:func:`_counted_noun`), and what training labels wrote by a
@@ -1170,7 +1170,6 @@ class ClaimPipeline(BaseEstimator):
         self.known_ = Counter()
         for name, count in subjects.items():
             self.known_[normalise_text(name)] += count
-        self.seen_ = self._seen(Counter())
         docs = self._analyse(X, y)
         rows = {name: [] for name in ("clause_text", "clause_feat", "clause_y", "pclause_text", "pclause_feat", "pclause_y", "q_text",
                                       "q_feat", "q_y", "pq_text", "pq_feat", "pq_y", "s_feat", "s_y", "s_size", "v_feat", "v_y")}
@@ -1206,7 +1205,7 @@ class ClaimPipeline(BaseEstimator):
                     for key in self._unit_keys(doc, q):
                         units[key][match[0].get("unit")] += 1
             own = Counter(normalise_text(c.get("subject")) for c in claims)
-            known = self._seen(Counter(self._resolve(c.get("subject")) for c in claims))
+            known = {n: v - own.get(n, 0) for n, v in self.known_.items() if v > own.get(n, 0)}
             for c, k in zip(claims, where):
                 gold = self._resolve(c.get("subject"))
                 labels = [int(self.alias_index_.get(n, n) == gold) for n, *_ in doc.candidate_facts]
@@ -1257,22 +1256,6 @@ class ClaimPipeline(BaseEstimator):
     @staticmethod
     def _matrix(ngrams, texts, dv, feats):
         return _csr32(hstack([ngrams.transform(texts), dv.transform(feats)]).tocsr())
-
-    def _seen(self, own: Counter) -> dict[str, int]:
-        """How often each name's entity was a training subject, ``own`` (an item's own subjects) left out,
-        under every written form of it: a candidate Nvidia counts the claims labelled 英伟达.
-
-        >>> m = ClaimPipeline()
-        >>> m.known_, m.alias_index_ = Counter({"英伟达": 3, "nvidia": 1, "x": 1}), {"nvidia": "英伟达"}
-        >>> m._seen(Counter({"英伟达": 1, "x": 1}))
-        {'英伟达': 3, 'nvidia': 3}
-        """
-        entity = Counter()
-        for n, v in self.known_.items():
-            entity[self.alias_index_.get(n, n)] += v
-        entity = {n: v - own.get(n, 0) for n, v in entity.items() if v > own.get(n, 0)}
-        forms = {n: n for n in entity} | {a: c for a, c in self.alias_index_.items() if c in entity}
-        return {a: entity[c] for a, c in forms.items()}
 
     def _resolve(self, name: str | None) -> str | None:
         key = normalise_text(name)
@@ -1361,7 +1344,7 @@ class ClaimPipeline(BaseEstimator):
     def _subjects(self, docs: list[_Item], requests: list[tuple[int, int, str, int | None, tuple[int, int] | None]]) -> list[str]:
         feats, sizes = [], []
         for i, k, predicate, anchor, value in requests:
-            rows = _subject_features(docs[i], k, predicate, self.seen_, anchor, value) if docs[i].candidates else []
+            rows = _subject_features(docs[i], k, predicate, self.known_, anchor, value) if docs[i].candidates else []
             feats += rows
             sizes.append(len(rows))
         scores = self.subject_model_.decision_function(_hashed(feats)) if feats else []
