@@ -162,15 +162,25 @@ def test_run_baselines_help_only_prints_help():
 
 def test_claims_are_scored_only_where_they_were_labelled(tmp_path):
     """Train items with claims_labeled false have no gold claims yet: scoring them as 'no claims' would be wrong."""
+    import shutil
+
     from aicorpus.bench.score import score, split_item_ids
 
-    train = set(split_item_ids(ROOT, "train"))
-    labels = [json.loads(line) for path in sorted((ROOT / "labels").glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
+    root = tmp_path / "project"  # a copy in which one train document's items have topics only, as before a claim pass
+    for name in ("splits", "labels", "schema"):
+        shutil.copytree(ROOT / name, root / name)
+    train = set(split_item_ids(root, "train"))
+    path = next(p for p in sorted((root / "labels").glob("*.jsonl"))
+                if any(json.loads(line)["item_id"] in train for line in p.read_text(encoding="utf-8").splitlines()))
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [{**r, "claims": [], "claims_labeled": False} if r["item_id"] in train else r for r in rows]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    labels = [json.loads(line) for p in sorted((root / "labels").glob("*.jsonl")) for line in p.read_text(encoding="utf-8").splitlines()]
     with_claims = sum(1 for lab in labels if lab["item_id"] in train and lab.get("claims_labeled", True))
-    assert 0 < with_claims < len(train)  # the plan labels claims on a part of train only
+    assert 0 < with_claims < len(train)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
-    assert score("claims", empty, "train", ROOT, n_resamples=10)["n_items_labeled"] == with_claims
-    assert score("topics", empty, "train", ROOT, n_resamples=10)["n_items_labeled"] == len(train)
-    items = runner.labeled_items(ROOT)
+    assert score("claims", empty, "train", root, n_resamples=10)["n_items_labeled"] == with_claims
+    assert score("topics", empty, "train", root, n_resamples=10)["n_items_labeled"] == len(train)
+    items = runner.labeled_items(root)
     assert sum(1 for r in items if r["split"] == "train" and r["claims_labeled"]) == with_claims
