@@ -158,3 +158,18 @@ def test_the_second_claims_pass_adds_claims_and_keeps_the_first_topics(tmp_path,
     # a second run finds the claims labelled already, and writes nothing
     assert add_claims([second], root=tmp_path) == 1
     assert [json.loads(line) for line in label_file.read_text(encoding="utf-8").splitlines()] == merged
+
+
+def test_the_second_pass_audit_sample_is_what_the_script_draws(monkeypatch):
+    """The audited items are a seeded draw, not a choice: rerunning the draw gives the committed sample."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from sample_audit import PER_ANNOTATOR, draw
+
+    folder = ROOT / "labels" / "agreement"
+    rows = [json.loads(line) for line in (folder / "pass2.jsonl").read_text(encoding="utf-8").splitlines()]
+    committed = [tuple(line.split("\t")) for line in (folder / "audit_pass2_sample.txt").read_text(encoding="utf-8").splitlines()]
+    assert committed == draw(rows)
+    annotators = sorted({r["annotator"] for r in rows})
+    assert [a for _, a in committed] == [a for a in annotators for _ in range(PER_ANNOTATOR)]
+    with_claims = {r["item_id"] for r in rows if r["claims"]}
+    assert {i for i, _ in committed} <= with_claims

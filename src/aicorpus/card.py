@@ -349,18 +349,29 @@ def annotation(root: Path) -> str:
         parts.append(_second_pass(root, _jsonl(second, root)))
     audit = folder / "audit.jsonl"
     if os.path.lexists(audit):
+        parts.append(_audit(_jsonl(audit, root), "Audit of the single annotations", f"`{AGREEMENT}/audit_sample.txt`, two drawn at "
+                            "random from each annotator's items with claims", f"{AGREEMENT}/audit.jsonl"))
+    audit = folder / "audit_pass2.jsonl"
+    if os.path.lexists(audit):
         rows = _jsonl(audit, root)
-        claims = Counter()
-        for x in rows:
-            claims.update(x["claims"])
-        labelled = claims["correct"] + claims["minor"] + claims["wrong"]
-        parts.append(f"Audit of the single annotations: {len(rows)} labels (`{AGREEMENT}/audit_sample.txt`, two drawn at random from each "
-                     f"annotator's items with claims) were checked against the guideline by an auditor: topics right on "
-                     f"{sum(x['topics'] == 'correct' for x in rows)} of {len(rows)} items; of {labelled} claims, {claims['correct']} correct, "
-                     f"{claims['minor']} with a minor problem (a span or value trimmed differently, a missing note), {claims['wrong']} wrong; "
-                     f"{claims['missing']} claims the guideline requires were missing. The audited labels were corrected; the per-item "
-                     f"findings are in `{AGREEMENT}/audit.jsonl`.")
+        per = Counter(x["annotator"] for x in rows)
+        parts.append(_audit(rows, "Audit of the second claims pass", f"`{AGREEMENT}/audit_pass2_sample.txt`, drawn by `scripts/sample_audit.py`: "
+                            f"{'/'.join(str(n) for n in sorted(set(per.values())))} at random from each of the {len(per)} annotators' items "
+                            "with claims", f"{AGREEMENT}/audit_pass2.jsonl"))
     return "\n\n".join(parts)
+
+
+def _audit(rows: list[dict], title: str, sample: str, findings: str) -> str:
+    """A paragraph on an audit: an auditor's verdict on each claim of a sample of labels (correct, minor, wrong, missing)."""
+    claims = Counter()
+    for x in rows:
+        claims.update(x["claims"])
+    labelled = claims["correct"] + claims["minor"] + claims["wrong"]
+    return (f"{title}: {len(rows)} labels ({sample}) were checked against the guideline by an auditor: topics right on "
+            f"{sum(x['topics'] == 'correct' for x in rows)} of {len(rows)} items; of {labelled} claims, {claims['correct']} correct, "
+            f"{claims['minor']} with a minor problem (a span or value trimmed differently, a missing note), {claims['wrong']} wrong; "
+            f"{claims['missing']} claims the guideline requires were missing. The audited labels were corrected; the per-item "
+            f"findings are in `{findings}`.")
 
 
 def _second_pass(root: Path, second: list[dict]) -> str:
