@@ -1016,7 +1016,7 @@ def test_one_character_nouns_only_right_after_the_classifier() -> None:
     # compound, or before the number, they are the tail of another word
     assert _found("发布了 3 款个人助理应用") == [("3 款", 3.0, "apps", "eq")]       # 个人 is no noun: apps, not people
     assert _found("面向 3 类用户人群") == [("3 类", 3.0, "users", "eq")]            # 用户人群: users, not people
-    assert _found("星链卫星数量已达到 5000 颗") == [("5000 颗", 5000.0, "items", "eq")]  # 卫星 is not 星 (stars)
+    assert _found("星链卫星数量已达到 5000 颗") == [("5000 颗", 5000.0, "satellites", "eq")]  # 卫星 is not 星 (stars)
 
 
 def test_compound_of_three_nouns_takes_the_last() -> None:

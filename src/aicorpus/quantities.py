@@ -268,6 +268,20 @@ _NOUNS: dict[str, str] = {
     "集群": "clusters", "机柜": "cabinets", "节点": "nodes", "城市": "cities", "学生": "students",
     "场景": "scenarios", "应用场景": "scenarios", "框架": "frameworks", "领域": "fields", "级别": "levels",
     "文件": "files", "品牌": "brands", "电台": "stations", "监测站": "stations", "页面": "pages", "游戏": "games", "智能体": "agents", "星": "stars",
+    # common counted nouns of tech news, named as the guideline names units (2.4: the noun, in English)
+    "路由器": "routers", "网络": "networks", "报告": "reports", "摄像头": "cameras", "名字": "names", "名称": "names",
+    "超级计算机": "supercomputers", "超算": "supercomputers", "系统": "systems", "设施": "facilities", "车队": "fleets",
+    "型号": "models", "拉取请求": "pull requests", "合并请求": "pull requests", "请求": "requests", "提交": "commits",
+    "软件包": "packages", "插件": "plugins", "扩展": "extensions",
+    "浏览器": "browsers", "视频": "videos", "歌曲": "songs", "图书": "books", "书籍": "books", "订阅者": "subscribers",
+    "粉丝": "followers", "关注者": "followers", "投资者": "investors", "研究人员": "researchers", "研究者": "researchers",
+    "科学家": "scientists", "工程师": "engineers", "贡献者": "contributors", "维护者": "maintainers", "成员": "members",
+    "会员": "members", "受访者": "respondents", "大学": "universities", "高校": "universities", "学校": "schools",
+    "医院": "hospitals", "数据中心": "data centers", "处理器": "processors", "卫星": "satellites",
+    "门店": "stores", "商店": "stores", "补丁": "patches", "攻击": "attacks", "文档": "documents", "任务": "tasks",
+    "晶体管": "transistors", "订单": "orders", "账户": "accounts", "账号": "accounts", "帐户": "accounts",
+    "邮件": "emails", "消息": "messages", "评论": "comments", "州": "states", "地区": "regions", "社区": "communities",
+    "组织": "organizations", "机构": "institutions", "合作伙伴": "partners", "供应商": "vendors", "职位": "jobs",
 }
 # One-character nouns count only right after the number or classifier, and not before
 # these characters (人工智能, 人类, 核查, 星期 ...).
