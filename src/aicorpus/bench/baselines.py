@@ -1072,8 +1072,7 @@ class ClaimPipeline(BaseEstimator):
        (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``). A claim's score is that probability
        times the square roots of the confidences (softmax) of its predicate (step 2) and, without
        a number, its value (step 4), and its subject's confidence (step 3) to the power
-       ``subject_weight`` (0.5: on validation, half tuned and half scored, strict F1 0.214 with 0,
-       0.221 with 0.25, 0.220 with 0.5, 0.216 with 1): a strict match needs all of them right, so
+       ``subject_weight`` (0.5, chosen on validation; 0 leaves the subject out): a strict match needs all of them right, so
        a claim whose subject barely won is cut before one the ranker is sure of.
     2. **Predicate**: a linear SVM (``predicate="learned"``) over the clause's character
        n-grams, the classes whose :data:`TRIGGERS` occur in it and the class of the first
