@@ -1091,7 +1091,8 @@ class ClaimPipeline(BaseEstimator):
        the value is mostly what the claim says of the subject), how often it is mentioned, the
        noun it ends in or is followed by (Rust 基金会, OpenWrt 项目: training labels decide
        which are kept) and whether it was a subject in training; scoring resolves it through
-       the aliases.
+       the aliases. The subject is the name with the most softmax mass summed over its mentions
+       (aliases resolved), and that sum is its confidence.
     4. **Value**: the number, unit and comparator come from the quantity (a count's unit
        from the noun it counts, :data:`COUNT_NOUNS`, also over a unit the normaliser read off the
        classifier alone or left out (:func:`_counted_noun`), and what training labels wrote by a
@@ -1359,8 +1360,19 @@ class ClaimPipeline(BaseEstimator):
         out, at = [], 0
         for (i, k, *_), n in zip(requests, sizes):
             if n:
-                best, sure = _softmax_top(np.asarray(scores[at:at + n], dtype=float))
-                out.append((docs[i].candidates[best][0], sure))
+                # the ranker spreads its mass over every mention of a name (it is trained to put it on all the gold
+                # subject's mentions): a name's probability is the sum over its mentions, aliases resolved, and the
+                # best-scored mention gives its surface
+                z = np.asarray(scores[at:at + n], dtype=float)
+                z = np.exp(z - z.max())
+                mass: dict[str | None, float] = defaultdict(float)
+                surface: dict[str | None, str] = {}
+                for j in np.argsort(-z, kind="stable"):
+                    name = docs[i].candidates[j][0]
+                    mass[self._resolve(name)] += z[j] / z.sum()
+                    surface.setdefault(self._resolve(name), name)
+                best = max(mass, key=mass.__getitem__)
+                out.append((surface[best], mass[best]))
             else:  # no name in the item: the clause's opening words stand in
                 s, e = docs[i].clauses[k]
                 out.append((docs[i].text[s:e][:8], 0.0))
