@@ -1101,7 +1101,9 @@ class ClaimPipeline(BaseEstimator):
        tokens (a suffix after the trigger word, a name, or a phrase that stops before a
        trailing particle or verb, as in 托管在 GitHub 中), passing over spans that hold the
        claim's subject; its softmax among the clause's spans is the value's confidence. A span
-       that is an item of a 、 list gives one claim per item (guideline 2.7, :func:`_list_items`).
+       that is an item of a 、 list gives one claim per item (guideline 2.7, :func:`_list_items`);
+       otherwise the ``value_alternatives`` next best spans give claims too, each with its own
+       confidence, so the threshold keeps a runner-up only where it stands a fair chance.
 
     ``fit(X, y, eval_set=(X_val, y_val))`` picks the two thresholds from ``thresholds`` that
     give the best strict F1 on the validation items, then (``refit``) fits again on train +
@@ -1118,8 +1120,9 @@ class ClaimPipeline(BaseEstimator):
     """
 
     def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
-                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5):
+                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2):
         self.subject_weight = subject_weight
+        self.value_alternatives = value_alternatives
         self.predicate = predicate
         self.C = C
         self.subject_C = subject_C
@@ -1340,7 +1343,8 @@ class ClaimPipeline(BaseEstimator):
         ranked = self._subjects(docs, [(*r, _value_span(docs[r[0]], r[1], v, r[3])) for r, v in zip(requests, values)])
         subjects = [name for name, _ in ranked]
         text_values = iter(self._pick_values(docs, c_requests, spans_of, value_scores,
-                                             [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"]))
+                                             [subject for (*_, kind), subject in zip(pending, subjects) if kind == "c"],
+                                             self.value_alternatives))
         for (i, k, predicate, claim, p, kind), (subject, subject_sure) in zip(pending, ranked):
             # ... and its value text exact: a clause whose best span barely wins is a likely miss; a list gives one claim per item
             values = [(claim.pop("value"), 1.0)] if kind == "q" else next(text_values)
@@ -1391,9 +1395,13 @@ class ClaimPipeline(BaseEstimator):
 
     @staticmethod
     def _pick_values(docs: list[_Item], requests: list[tuple[int, int, str]], spans_of: list[list[tuple[int, int]]],
-                     scores: np.ndarray, subjects: list[str | None]) -> list[list[tuple[str, float]]]:
+                     scores: np.ndarray, subjects: list[str | None], alternatives: int = 0) -> list[list[tuple[str, float]]]:
         """The value texts of each request, each with the ranker's softmax probability among the clause's spans:
-        the best span, and when it is an item of a 、 list, every item of the list (:func:`_list_items`).
+        the best span, and when it is an item of a 、 list, every item of the list (:func:`_list_items`); else
+        the best span and the ``alternatives`` next best. Labels draw a value's edges in more than one way
+        (发布了 X, X; 开源 AI Agent 项目, AI Agent 项目): a runner-up often has a fair chance of being the one
+        a label wrote, and a claim that may be right is worth predicting while its chance is above the
+        threshold (a second copy of a matched claim costs one false positive; a miss costs a false negative).
 
         A span holding the claim's subject is passed over when another is left: labels seldom repeat the
         subject in the value (7% of the training claims), the ranker alone picked such spans far more often."""
@@ -1403,7 +1411,14 @@ class ClaimPipeline(BaseEstimator):
             mine = scores[at:at + len(spans)]
             best, sure = _softmax_top(mine, np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
             items = _list_items(docs[i].text, *docs[i].clauses[k], spans[best], dict(zip(spans, mine)))
-            out.append([(docs[i].text[a:b], sure) for a, b in items] if items else [(docs[i].text[slice(*spans[best])], sure)])
+            if items:
+                out.append([(docs[i].text[a:b], sure) for a, b in items])
+            else:  # the best span, and the runners-up: each is a claim of its own, kept if it scores above the threshold
+                z = np.exp(mine - np.max(mine))
+                z = z / z.sum()
+                others = [j for j in np.argsort(-z, kind="stable") if j != best
+                          and own not in normalise_text(docs[i].text[slice(*spans[j])])][:alternatives]
+                out.append([(docs[i].text[slice(*spans[best])], sure)] + [(docs[i].text[slice(*spans[j])], float(z[j])) for j in others])
             at += len(spans)
         return out
 
@@ -1564,9 +1579,9 @@ class LexiconClaimPipeline(ClaimPipeline):
     """
 
     def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
-                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5):
+                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2):
         super().__init__(predicate=predicate, C=C, thresholds=thresholds, refit=refit, random_state=random_state, subject_C=subject_C,
-                         subject_weight=subject_weight)
+                         subject_weight=subject_weight, value_alternatives=value_alternatives)
 
 
 TOPIC_BASELINES = {"prior": PriorTopics, "keywords": KeywordTopics, "char_tfidf_logreg": CharTfidfLogReg, "word_tfidf_svm": WordTfidfSVM,
