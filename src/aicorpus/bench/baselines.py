@@ -1079,7 +1079,9 @@ class ClaimPipeline(BaseEstimator):
        one, plus for a quantity its clause's words and the words around it; or the first
        cue word of :data:`TRIGGERS` (``predicate="lexicon"``; a clause without a cue yields
        no claim without a number). A quantity whose unit decides its class
-       (:data:`UNIT_PREDICATES`: parameters) takes that class.
+       (:data:`UNIT_PREDICATES`: parameters) takes that class. A clause also offers a claim
+       for each of its ``predicate_alternatives`` next best classes, scored with their own
+       confidence (for quantities this cost more than it gained on validation).
     3. **Subject**: every name in the item (Latin names, jieba's proper nouns, the names of
        ``schema/aliases.json`` and of the training labels, the project of a GitHub Trending
        title, and the leading words of a name that ran on into the next word: Nvidia in
@@ -1120,7 +1122,9 @@ class ClaimPipeline(BaseEstimator):
     """
 
     def __init__(self, predicate: str = "learned", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
-                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2):
+                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2,
+                 predicate_alternatives: int = 1):
+        self.predicate_alternatives = predicate_alternatives
         self.subject_weight = subject_weight
         self.value_alternatives = value_alternatives
         self.predicate = predicate
@@ -1309,9 +1313,9 @@ class ClaimPipeline(BaseEstimator):
             texts = [docs[i].text[slice(*docs[i].clauses[k])] for i, _, k in q_rows]
             feats = [_quantity_features(docs[i], q, k) for i, q, k in q_rows]
             proba = self.quantity_model_.predict_proba(self._matrix(self.ngrams_, texts, self.quantity_dv_, feats))[:, 1]
-            predicates, qsure = _top_class(self.quantity_predicate_, self._matrix(
-                self.pngrams_, texts, self.pquantity_dv_, [_predicate_features(t, f, True) for t, f in zip(texts, feats)]))
-            for (i, q, k), p, predicate, text, c in zip(q_rows, proba, predicates, texts, qsure):
+            best = _top_classes(self.quantity_predicate_, self._matrix(
+                self.pngrams_, texts, self.pquantity_dv_, [_predicate_features(t, f, True) for t, f in zip(texts, feats)]), 1)
+            for (i, q, k), p, [(predicate, c)], text in zip(q_rows, proba, best, texts):
                 predicate = trigger_predicate(text, True) if self.predicate == "lexicon" else str(predicate)
                 if q.unit in UNIT_PREDICATES:
                     predicate = UNIT_PREDICATES[q.unit]
@@ -1325,14 +1329,16 @@ class ClaimPipeline(BaseEstimator):
             texts = [docs[i].text[slice(*docs[i].clauses[k])] for i, k in c_rows]
             feats = [_clause_features(docs[i], k) for i, k in c_rows]
             proba = self.clause_model_.predict_proba(self._matrix(self.ngrams_, texts, self.clause_dv_, feats))[:, 1]
-            predicates, sure = _top_class(self.clause_predicate_, self._matrix(
-                self.pngrams_, texts, self.pclause_dv_, [_predicate_features(t, f) for t, f in zip(texts, feats)]))
-            for (i, k), p, predicate, text, c in zip(c_rows, proba, predicates, texts, sure):
+            ranked = _top_classes(self.clause_predicate_, self._matrix(
+                self.pngrams_, texts, self.pclause_dv_, [_predicate_features(t, f) for t, f in zip(texts, feats)]),
+                1 + self.predicate_alternatives)
+            for (i, k), p, classes, text in zip(c_rows, proba, ranked, texts):
                 if self.predicate == "lexicon":
-                    predicate, c = trigger_predicate(text, False), 1.0
-                p *= math.sqrt(c)  # a claim without a number scores only if its predicate is right too
-                if p >= floor and predicate is not None:
-                    pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(p), "c"))
+                    classes = [(trigger_predicate(text, False), 1.0)]
+                for predicate, c in classes:  # the best class, and its runners-up as claims of their own
+                    q = p * math.sqrt(c)  # a claim without a number scores only if its predicate is right too
+                    if q >= floor and predicate is not None:
+                        pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(q), "c"))
         c_requests = [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"]
         spans_of, value_scores = self._value_scores(docs, c_requests)
         # the value first, then the subject, told where the value stands (a name inside it is mostly the
@@ -1466,16 +1472,23 @@ def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple
     return best, float(z[best] / z.sum())
 
 
-def _top_class(model, X) -> tuple[np.ndarray, np.ndarray]:
-    """The predicted class of each row and the softmax of the decision values at it (1.0 for a constant
-    model): a rough confidence, sharper where one class's margin stands out."""
-    labels = model.predict(X)
+def _top_classes(model, X, k: int) -> list[list[tuple[str, float]]]:
+    """The ``k`` best classes of each row with the softmax of the decision values at each (a constant
+    model: its one class, 1.0): a rough confidence, sharper where one class's margin stands out.
+
+    >>> from sklearn.svm import LinearSVC
+    >>> m = LinearSVC(random_state=0).fit(np.array([[0.0], [1.0], [2.0]]), ["a", "b", "c"])
+    >>> [c for c, _ in _top_classes(m, np.array([[2.0]]), 2)[0]]
+    ['c', 'b']
+    """
     if isinstance(model, _Constant):
-        return labels, np.ones(X.shape[0])
+        return [[(label, 1.0)] for label in model.predict(X)]
     d = model.decision_function(X)
     d = np.column_stack([-d, d]) if d.ndim == 1 else d
     z = np.exp(d - d.max(axis=1, keepdims=True))
-    return labels, z.max(axis=1) / z.sum(axis=1)
+    z /= z.sum(axis=1, keepdims=True)
+    order = np.argsort(-z, axis=1, kind="stable")[:, :k]
+    return [[(str(model.classes_[j]), float(row[j])) for j in idx] for row, idx in zip(z, order)]
 
 
 def _hashed(rows: list[dict]):
@@ -1579,9 +1592,11 @@ class LexiconClaimPipeline(ClaimPipeline):
     """
 
     def __init__(self, predicate: str = "lexicon", C: float = 1.0, thresholds: tuple[float, ...] = THRESHOLDS_GRID,
-                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2):
+                 refit: bool = True, random_state: int = 0, subject_C: float = 0.2, subject_weight: float = 0.5, value_alternatives: int = 2,
+                 predicate_alternatives: int = 1):
         super().__init__(predicate=predicate, C=C, thresholds=thresholds, refit=refit, random_state=random_state, subject_C=subject_C,
-                         subject_weight=subject_weight, value_alternatives=value_alternatives)
+                         subject_weight=subject_weight, value_alternatives=value_alternatives,
+                         predicate_alternatives=predicate_alternatives)
 
 
 TOPIC_BASELINES = {"prior": PriorTopics, "keywords": KeywordTopics, "char_tfidf_logreg": CharTfidfLogReg, "word_tfidf_svm": WordTfidfSVM,
