@@ -1,0 +1,69 @@
+"""The claim pipeline's choices that its contract tests do not pin: subject mass, runners-up of values and predicates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aicorpus.bench.baselines import ClaimPipeline, _Item
+
+
+class _Scores:
+    """A stand-in ranker: returns the scores it was given, whatever the features."""
+
+    def __init__(self, scores):
+        self.scores = np.asarray(scores, dtype=float)
+
+    def decision_function(self, X):
+        assert X.shape[0] == len(self.scores)
+        return self.scores
+
+
+def test_a_subject_named_twice_gathers_the_mass_of_both_mentions():
+    doc = _Item({"text": "OpenAI 发布了新模型，OpenAI 称 Anthropic 已落后", "title": ""}, [])
+    names = [w for w, *_ in doc.candidates]
+    assert names.count("OpenAI") == 2 and "Anthropic" in names
+    # Anthropic is the single best mention (0.4), but OpenAI's two mentions hold 0.3 each
+    probs = {"OpenAI": 0.3, "Anthropic": 0.4}
+    logits = [np.log(probs.get(w, 1e-9)) for w in names]
+    model = ClaimPipeline()
+    model.subject_model_, model.known_, model.alias_index_ = _Scores(logits), {}, {}
+    [(subject, sure)] = model._subjects([doc], [(0, 0, "release", None, None)])
+    assert subject == "OpenAI"
+    assert abs(sure - 0.6) < 1e-6
+
+
+def test_a_value_offers_its_runners_up_but_never_one_holding_the_subject():
+    text = "谷歌发布了开源模型 Gemma"
+    doc = _Item({"text": text, "title": ""}, [])
+    spans = [(text.index("开源模型 Gemma"), len(text)), (text.index("Gemma"), len(text)),
+             (text.index("谷歌"), len(text)), (text.index("模型"), len(text))]
+    scores = np.log([0.4, 0.3, 0.2, 0.1])
+    requests = [(0, 0, "release")]
+
+    def pick(alternatives):
+        return ClaimPipeline._pick_values([doc], requests, [spans], scores, ["谷歌"], alternatives)[0]
+
+    assert [v for v, _ in pick(0)] == ["开源模型 Gemma"]
+    # the third best span holds the subject (谷歌): passed over, the fourth takes its place
+    picked = pick(2)
+    assert [v for v, _ in picked] == ["开源模型 Gemma", "Gemma", "模型 Gemma"]
+    assert np.allclose([p for _, p in picked], [0.4, 0.3, 0.1])
+
+
+def test_a_clause_offers_a_claim_for_its_predicates_runner_up():
+    text = "xAI开源了Grok-1，它有3140亿参数。Meta发布了Llama 3。"
+    X = [{"id": "a", "title": "", "text": text}] * 3
+    y = [[{"subject": "xAI", "predicate": "open_source", "value": "Grok-1", "number": None, "start": 0, "end": 12},
+          {"subject": "Meta", "predicate": "release", "value": "Llama 3", "number": None, "start": 23, "end": 37}]] * 3
+
+    def predicates(alternatives):
+        model = ClaimPipeline(predicate_alternatives=alternatives).fit(X, y)
+        model.quantity_threshold_ = model.clause_threshold_ = 0.0  # keep every candidate
+        by_clause: dict[tuple, set] = {}
+        for c in model.predict(X[:1])[0]:
+            if c["number"] is None:
+                by_clause.setdefault(tuple(c["span"]), set()).add(c["predicate"])
+        return by_clause
+
+    assert all(len(p) == 1 for p in predicates(0).values())
+    assert all(p == {"open_source", "release"} for p in predicates(1).values())
