@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.base import BaseEstimator
 from scipy.sparse import csr_matrix, hstack
+from scipy.special import softmax
 from sklearn.feature_extraction import DictVectorizer, FeatureHasher
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -1072,8 +1073,9 @@ class ClaimPipeline(BaseEstimator):
        (:data:`DEFAULT_THRESHOLDS`, or tuned on ``eval_set``). A claim's score is that probability
        times the square roots of the confidences (softmax) of its predicate (step 2) and, without
        a number, its value (step 4), and its subject's confidence (step 3) to the power
-       ``subject_weight`` (0.5, chosen on validation; 0 leaves the subject out): a strict match needs all of them right, so
-       a claim whose subject barely won is cut before one the ranker is sure of.
+       ``subject_weight`` (0.5, chosen on validation; 0 leaves the subject out): a strict match
+       needs all of them right, so a claim whose subject barely won is cut before one the ranker
+       is sure of.
     2. **Predicate**: a linear SVM (``predicate="learned"``) over the clause's character
        n-grams, the classes whose :data:`TRIGGERS` occur in it and the class of the first
        one, plus for a quantity its clause's words and the words around it; or the first
@@ -1373,17 +1375,18 @@ class ClaimPipeline(BaseEstimator):
                 # the ranker spreads its mass over every mention of a name (it is trained to put it on all the gold
                 # subject's mentions): a name's probability is the sum over its mentions, aliases resolved, and the
                 # best-scored mention gives its surface
-                z = np.asarray(scores[at:at + n], dtype=float)
-                z = np.exp(z - z.max())
+                z = softmax(np.asarray(scores[at:at + n], dtype=float))
                 mass: dict[str | None, float] = defaultdict(float)
                 surface: dict[str | None, str] = {}
                 for j in np.argsort(-z, kind="stable"):
                     name = docs[i].candidates[j][0]
-                    mass[self._resolve(name)] += z[j] / z.sum()
-                    surface.setdefault(self._resolve(name), name)
+                    key = self._resolve(name)
+                    mass[key] += z[j]
+                    surface.setdefault(key, name)
                 best = max(mass, key=mass.__getitem__)
-                out.append((surface[best], mass[best]))
-            else:  # no name in the item: the clause's opening words stand in
+                out.append((surface[best], float(mass[best])))
+            else:  # no name in the item: the clause's opening words stand in, with confidence 0 (so with
+                # subject_weight > 0 such a claim scores 0 and is not predicted: these words are seldom a subject)
                 s, e = docs[i].clauses[k]
                 out.append((docs[i].text[s:e][:8], 0.0))
             at += n
@@ -1415,15 +1418,14 @@ class ClaimPipeline(BaseEstimator):
         for (i, k, _), spans, subject in zip(requests, spans_of, subjects):
             own = normalise_text(subject) or "\0"
             mine = scores[at:at + len(spans)]
-            best, sure = _softmax_top(mine, np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans]))
+            allowed = np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans])
+            best, sure = _softmax_top(mine, allowed)
             items = _list_items(docs[i].text, *docs[i].clauses[k], spans[best], dict(zip(spans, mine)))
             if items:
                 out.append([(docs[i].text[a:b], sure) for a, b in items])
             else:  # the best span, and the runners-up: each is a claim of its own, kept if it scores above the threshold
-                z = np.exp(mine - np.max(mine))
-                z = z / z.sum()
-                others = [j for j in np.argsort(-z, kind="stable") if j != best
-                          and own not in normalise_text(docs[i].text[slice(*spans[j])])][:alternatives]
+                z = softmax(mine)
+                others = [j for j in np.argsort(-z, kind="stable") if j != best and allowed[j]][:alternatives]
                 out.append([(docs[i].text[slice(*spans[best])], sure)] + [(docs[i].text[slice(*spans[j])], float(z[j])) for j in others])
             at += len(spans)
         return out
@@ -1467,9 +1469,9 @@ def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple
     >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]), np.array([True, False, False]))
     (0, 0.25)
     """
-    z = np.exp(scores - np.max(scores))
+    z = softmax(scores)
     best = int(np.argmax(np.where(allowed, z, -1.0) if allowed is not None and allowed.any() else z))
-    return best, float(z[best] / z.sum())
+    return best, float(z[best])
 
 
 def _top_classes(model, X, k: int) -> list[list[tuple[str, float]]]:
@@ -1484,9 +1486,7 @@ def _top_classes(model, X, k: int) -> list[list[tuple[str, float]]]:
     if isinstance(model, _Constant):
         return [[(label, 1.0)] for label in model.predict(X)]
     d = model.decision_function(X)
-    d = np.column_stack([-d, d]) if d.ndim == 1 else d
-    z = np.exp(d - d.max(axis=1, keepdims=True))
-    z /= z.sum(axis=1, keepdims=True)
+    z = softmax(np.column_stack([-d, d]) if d.ndim == 1 else d, axis=1)
     order = np.argsort(-z, axis=1, kind="stable")[:, :k]
     return [[(str(model.classes_[j]), float(row[j])) for j in idx] for row, idx in zip(z, order)]
 
