@@ -445,7 +445,17 @@ UNIT_EXAMPLES = [
     ("6个月", 6.0, "months"), ("两个季度", 2.0, "quarters"), ("3年", 3.0, "years"),
     ("1万张卡", 10_000.0, "gpus"), ("1920 GPU小时", 1920.0, "gpu_hours"),
     ("1.5 EFLOPS", 1.5e18, "FLOPS"), ("5600 MT/s", 5600.0, "MT/s"), ("每秒100次", 100.0, "ops/s"),
+    ("40Gbps", 4e10, "bits per second"), ("250 Mbps", 2.5e8, "bits per second"), ("2.2GHz", 2.2e9, "hertz"),
+    ("700 MHz", 7e8, "hertz"), ("33 千米", 33_000.0, "meters"), ("3 纳米", 3.0, "nanometers"),
+    ("1000 英尺", 1000.0, "feet"), ("3000 万平方英尺", 3e7, "square feet"), ("两英寸", 2.0, "inches"),
+    ("10500 磅", 10_500.0, "pounds"), ("56 微秒", 5.6e-5, "seconds"), ("4 ExaFLOP", 4e18, "FLOPS"),
 ]
+
+
+def test_a_multiplier_after_more() -> None:
+    # 多 between a number and its 万/亿 (600 多亿, 三百多万): the multiplier is the number's, and it is more than
+    got = [(q.text, q.number, q.unit, q.comparator) for q in find_quantities("总投资将达到 600 多亿美元，有三百多万用户")]
+    assert got == [("600 多亿美元", 6e10, "USD", "gt"), ("三百多万", 3e6, "users", "gt")]
 
 
 @pytest.mark.parametrize("text,number,unit", UNIT_EXAMPLES)

@@ -120,6 +120,14 @@ UNITS: dict[str, str] = {
     "FLOPS": "floating-point operations per second (PFLOPS, TFLOPS)",
     "ops/s": "operations per second written 每秒…次",
     "MT/s": "mega-transfers per second (memory bandwidth)",
+    "bits per second": "data rate (bps, Kbps, Mbps, Gbps, Tbps; decimal)",
+    "hertz": "frequency (Hz, MHz, GHz, 赫兹, 兆赫)",
+    "meters": "length (米, 千米, 公里)",
+    "nanometers": "chip process node or feature size (纳米, nm): kept in nanometers, as the node is named",
+    "feet": "length (英尺)",
+    "square feet": "area (平方英尺)",
+    "inches": "length or screen size (英寸)",
+    "pounds": "weight (磅); money in pounds sterling is GBP (英镑)",
 }
 
 
@@ -216,8 +224,22 @@ _SURFACES: dict[str, tuple[str, str | None, float]] = {
     # power (GUIDELINES 2.4: 2 吉瓦算力 is 2000000000 watts)
     "瓦": (_UNIT, "watts", 1.0), "瓦特": (_UNIT, "watts", 1.0), "千瓦": (_UNIT, "watts", 1e3),
     "兆瓦": (_UNIT, "watts", 1e6), "吉瓦": (_UNIT, "watts", 1e9), "gw": (_UNIT, "watts", 1e9),
+    # data rate, frequency, length, weight (base units, like bytes and watts; a process node stays in nm)
+    "bps": (_UNIT, "bits per second", 1.0), "kbps": (_UNIT, "bits per second", 1e3),
+    "mbps": (_UNIT, "bits per second", 1e6), "gbps": (_UNIT, "bits per second", 1e9),
+    "tbps": (_UNIT, "bits per second", 1e12),
+    "hz": (_UNIT, "hertz", 1.0), "khz": (_UNIT, "hertz", 1e3), "mhz": (_UNIT, "hertz", 1e6),
+    "ghz": (_UNIT, "hertz", 1e9), "赫兹": (_UNIT, "hertz", 1.0), "千赫": (_UNIT, "hertz", 1e3),
+    "兆赫": (_UNIT, "hertz", 1e6), "吉赫": (_UNIT, "hertz", 1e9),
+    "米": (_UNIT, "meters", 1.0), "千米": (_UNIT, "meters", 1e3), "公里": (_UNIT, "meters", 1e3),
+    "纳米": (_UNIT, "nanometers", 1.0), "nm": (_UNIT, "nanometers", 1.0),
+    "英尺": (_UNIT, "feet", 1.0), "平方英尺": (_UNIT, "square feet", 1.0), "英寸": (_UNIT, "inches", 1.0),
+    "磅": (_UNIT, "pounds", 1.0),
+    "exaflop": (_UNIT, "FLOPS", 1e18), "exaflops": (_UNIT, "FLOPS", 1e18),
+    "petaflops": (_UNIT, "FLOPS", 1e15), "teraflops": (_UNIT, "FLOPS", 1e12),
     # time (durations); bare 月/日 are dates, bare 季度 is "Q3"-style label
     "秒": (_UNIT, "seconds", 1.0), "秒钟": (_UNIT, "seconds", 1.0), "毫秒": (_UNIT, "seconds", 1e-3),
+    "微秒": (_UNIT, "seconds", 1e-6),
     "分钟": (_UNIT, "minutes", 1.0),
     "小时": (_UNIT, "hours", 1.0), "个小时": (_UNIT, "hours", 1.0), "个多小时": (_UNIT, "hours", 1.0),
     "钟头": (_UNIT, "hours", 1.0), "个钟头": (_UNIT, "hours", 1.0),
@@ -318,6 +340,7 @@ _GPU_AFTER_CLASSIFIER = re.compile(
     re.I,
 )
 _GPU_CLASSIFIERS = "块张片颗台个"
+_MULT_AFTER_MORE = re.compile(r"[百千]?[万亿]+")
 _EN_WORD_RE = re.compile(r"[ \t]?(thousand|million|billion|trillion)(?![A-Za-z])", re.I)
 _DISPLAY_RE = re.compile(r"[ \t]?(?:视频|分辨率|屏|显示|电视|画质|高清|超清)")
 
@@ -592,6 +615,10 @@ def _read(s: str, m: re.Match[str], floor: int, lenient: bool) -> _Cand | None:
     after_blank = _skip_blanks(s, pos)  # linux.cn writes "350 多名"
     if s[after_blank:after_blank + 1] in ("多", "余") and not s.startswith("多元", after_blank):
         more, pos = True, after_blank + 1
+        big = _MULT_AFTER_MORE.match(s, pos)
+        if big and (cn is not None or mult == 1.0):  # 600 多亿美元, 三百多万: the multiplier follows 多
+            mult, pos = mult * _mult_value(big.group()), big.end()
+            has_big = True
     elif s[pos:pos + 1] == "+":  # 100+ 种语言: gt (GUIDELINES 2.4)
         more, pos = True, pos + 1
     kind: str | None = None
