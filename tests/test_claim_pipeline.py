@@ -69,3 +69,43 @@ def test_a_clause_offers_a_claim_for_its_predicates_runner_up():
     assert alone and with_runner_up  # clauses without a number were predicted at all
     assert all(len(p) == 1 for p in alone.values())
     assert all(p == {"open_source", "release"} for p in with_runner_up.values())
+
+
+def test_the_validation_script_writes_what_it_scored(monkeypatch, tmp_path, capsys):
+    """``claims_validation.py --out``: every validation item once, each predicted by the model tuned on the
+    other half, in a file that ``bench compare`` reads; train is fitted on and never written."""
+    import json
+    import sys
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "scripts"))
+    import claims_validation
+
+    items = [{"id": f"d{k}-{p}", "split": split, "claims": [{"subject": f"S{k}"}]}
+             for k, split in enumerate(["train"] * 3 + ["validation"] * 6) for p in "ab"]
+
+    class Echo:
+        """Predicts for each item a claim naming it, and records what it was fitted on."""
+        fitted: list[list[str]] = []
+
+        def fit(self, X, y, eval_set=None):
+            Echo.fitted.append(sorted(r["id"] for r in X))
+            self.quantity_threshold_ = self.clause_threshold_ = 0.5
+            return self
+
+        def predict(self, X):
+            return [[{"subject": r["id"]}] for r in X]
+
+    monkeypatch.setattr(claims_validation, "labeled_items", lambda root: items)
+    monkeypatch.setattr(claims_validation, "task_items", lambda task, rows: rows)
+    monkeypatch.setattr(claims_validation, "CLAIM_BASELINES", {"pipeline_learned": Echo})
+    out = tmp_path / "val.jsonl"
+    assert claims_validation.main(["--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    validation = sorted(r["id"] for r in items if r["split"] == "validation")
+    assert [r["item_id"] for r in rows] == validation
+    assert all(r["claims"] == [{"subject": r["item_id"]}] for r in rows)
+    assert Echo.fitted == [sorted(r["id"] for r in items if r["split"] == "train")] * 2
+    assert not list(tmp_path.glob("*.tmp"))
+    assert f"wrote {out}" in capsys.readouterr().out
+    sys.modules.pop("claims_validation", None)
