@@ -61,7 +61,8 @@ Decisions (all deliberate; tests in ``tests/test_quantities.py`` pin them):
   a fraction of a unit is that unit ("百万分之一秒" -> 1e-6 seconds).
   "个百分点" is "percentage points". Signs are not read: "下降5%" is 5 percent.
 * Comparators follow GUIDELINES 2.4: 多/余/N+ after a number ("20多个",
-  "350 多名", "100+") are "gt"; 以上 "gte", 以下 "lte" (not listed there: read
+  "350 多名", "100+") are "gt", also with the multiplier after 多 ("600 多亿美元"
+  is 6e10 USD); 以上 "gte", 以下 "lte" (not listed there: read
   like 以内), 最高 "lte" (2.10.3). A hedge word may be separated from its
   number by 了/有/为 or spaces ("超过了 200 万次", "约有 4100 个"). One hard
   line break may split a number from its classifier ("3\\n款").
@@ -92,7 +93,8 @@ COMPARATORS: tuple[str, ...] = ("eq", "approx", "lt", "lte", "gt", "gte")
 
 # Normalized unit ids: measurement units here; count units (users, languages,
 # models ...) are added below from _NOUNS and _CLASSIFIER_UNITS. Money is not converted between
-# currencies; sizes are converted to the base unit (PFLOPS -> FLOPS, GB -> bytes).
+# currencies; sizes are converted to the base unit (PFLOPS -> FLOPS, GB -> bytes, Gbps -> bits per
+# second, GHz -> hertz, 千米 -> meters), except a chip's process node, named in nanometers.
 UNITS: dict[str, str] = {
     "USD": "US dollars (美元, 美金, $)",
     "CNY": "Chinese yuan (元, 人民币, ¥)",
@@ -340,7 +342,8 @@ _GPU_AFTER_CLASSIFIER = re.compile(
     re.I,
 )
 _GPU_CLASSIFIERS = "块张片颗台个"
-_MULT_AFTER_MORE = re.compile(r"[百千]?[万亿]+")
+_BIG_MULT = r"[百千]?[万亿]+"  # 万, 亿, 百万, 千亿, 万亿: a multiplier after a number (30 亿) or after its 多 (600 多亿)
+_MULT_AFTER_MORE = re.compile(_BIG_MULT)
 _EN_WORD_RE = re.compile(r"[ \t]?(thousand|million|billion|trillion)(?![A-Za-z])", re.I)
 _DISPLAY_RE = re.compile(r"[ \t]?(?:视频|分辨率|屏|显示|电视|画质|高清|超清)")
 
@@ -352,7 +355,7 @@ _CORE_RE = re.compile(
     r"(?P<pct>百分之(?P<pctnum>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千点]+))"
     r"|(?P<frac>(?P<fden>\d+|[" + _CN_DIGITS + r"]+)分之(?P<fnum>\d+(?:\.\d+)?|[" + _CN_DIGITS + r"]+))"
     r"|(?P<ar>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
-    r"(?P<armul>[ \t]?(?:[百千]?[万亿]+|[百千](?![瓦克米帕赫])))?"
+    r"(?P<armul>[ \t]?(?:" + _BIG_MULT + r"|[百千](?![瓦克米帕赫])))?"
     r"|(?P<halfof>一半)"
     r"|(?P<cn>[" + _CN_DIGITS + r"]+)"
     r"|(?P<half>半)"

@@ -1338,9 +1338,9 @@ class ClaimPipeline(BaseEstimator):
                 if self.predicate == "lexicon":
                     classes = [(trigger_predicate(text, False), 1.0)]
                 for predicate, c in classes:  # the best class, and its runners-up as claims of their own
-                    q = p * math.sqrt(c)  # a claim without a number scores only if its predicate is right too
-                    if q >= floor and predicate is not None:
-                        pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(q), "c"))
+                    score = p * math.sqrt(c)  # a claim without a number scores only if its predicate is right too
+                    if score >= floor and predicate is not None:
+                        pending.append((i, k, str(predicate), {"number": None, "unit": None, "comparator": "eq"}, float(score), "c"))
         c_requests = [(i, k, predicate) for i, k, predicate, _, _, kind in pending if kind == "c"]
         spans_of, value_scores = self._value_scores(docs, c_requests)
         # the value first, then the subject, told where the value stands (a name inside it is mostly the
@@ -1419,12 +1419,12 @@ class ClaimPipeline(BaseEstimator):
             own = normalise_text(subject) or "\0"
             mine = scores[at:at + len(spans)]
             allowed = np.array([own not in normalise_text(docs[i].text[a:b]) for a, b in spans])
-            best, sure = _softmax_top(mine, allowed)
+            best, z = _softmax_top(mine, allowed)
+            sure = float(z[best])
             items = _list_items(docs[i].text, *docs[i].clauses[k], spans[best], dict(zip(spans, mine)))
             if items:
                 out.append([(docs[i].text[a:b], sure) for a, b in items])
             else:  # the best span, and the runners-up: each is a claim of its own, kept if it scores above the threshold
-                z = softmax(mine)
                 others = [j for j in np.argsort(-z, kind="stable") if j != best and allowed[j]][:alternatives]
                 out.append([(docs[i].text[slice(*spans[best])], sure)] + [(docs[i].text[slice(*spans[j])], float(z[j])) for j in others])
             at += len(spans)
@@ -1461,17 +1461,17 @@ def _claim_key(claim: dict) -> tuple:
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
 
 
-def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple[int, float]:
-    """Index of the highest score (among the ``allowed`` ones, when any is) and its softmax probability over all.
+def _softmax_top(scores: np.ndarray, allowed: np.ndarray | None = None) -> tuple[int, np.ndarray]:
+    """Index of the highest score (among the ``allowed`` ones, when any is) and the softmax probabilities of all.
 
-    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]))
-    (2, 0.5)
-    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]), np.array([True, False, False]))
-    (0, 0.25)
+    >>> best, z = _softmax_top(np.array([0.0, 0.0, np.log(2)]))
+    >>> best, z.round(2).tolist()
+    (2, [0.25, 0.25, 0.5])
+    >>> _softmax_top(np.array([0.0, 0.0, np.log(2)]), np.array([True, False, False]))[0]
+    0
     """
     z = softmax(scores)
-    best = int(np.argmax(np.where(allowed, z, -1.0) if allowed is not None and allowed.any() else z))
-    return best, float(z[best])
+    return int(np.argmax(np.where(allowed, z, -1.0) if allowed is not None and allowed.any() else z)), z
 
 
 def _top_classes(model, X, k: int) -> list[list[tuple[str, float]]]:
